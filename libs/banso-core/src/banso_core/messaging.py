@@ -1,0 +1,192 @@
+"""NATS JetStream: subjects, streams, a connection that survives broker restarts, pull-consumer loops.
+
+Subjects carry the publishing organization (`banso.goals.<org>.<goal_ref>`); consumers check it against
+the payload. Streams use file storage and are created idempotently by whoever needs them first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+
+log = logging.getLogger(__name__)
+
+MSG_ID_HEADER = "Nats-Msg-Id"
+DEAD_LETTER_REASON_HEADER = "Banso-Dead-Letter-Reason"
+DEAD_LETTER_SUBJECT_HEADER = "Banso-Original-Subject"
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    name: str
+    subjects: list[str]
+    duplicate_window_seconds: float = 600.0
+
+    def config(self) -> StreamConfig:
+        return StreamConfig(
+            name=self.name,
+            subjects=self.subjects,
+            storage=StorageType.FILE,
+            duplicate_window=self.duplicate_window_seconds,
+        )
+
+
+GOALS_STREAM = StreamSpec("BANSO_GOALS", ["banso.goals.>"])
+DEAD_LETTERS_STREAM = StreamSpec("BANSO_DEAD_LETTERS", ["banso.dead.>"])
+
+
+def goal_subject(org_id: str, goal_ref: str) -> str:
+    """One subject per shared goal, so a withdrawn goal can be purged from the stream by subject."""
+    return f"banso.goals.{org_id}.{goal_ref}"
+
+
+def org_of_subject(subject: str) -> str:
+    """The organization a subject belongs to (`banso.<kind>.<org>.…`)."""
+    parts = subject.split(".")
+    return parts[2] if len(parts) > 2 else ""
+
+
+async def ensure_stream(js: JetStreamContext, spec: StreamSpec) -> None:
+    try:
+        await js.stream_info(spec.name)
+    except nats.js.errors.NotFoundError:
+        with contextlib.suppress(nats.js.errors.BadRequestError):
+            await js.add_stream(spec.config())
+
+
+class NatsLink:
+    """One NATS connection for a service: connects in the background and reconnects forever.
+
+    The service starts and serves even while the broker is away; whoever needs the broker awaits
+    `connected()`.
+    """
+
+    def __init__(self, url: str, name: str) -> None:
+        self.url = url
+        self.name = name
+        self._client: NatsClient | None = None
+        self._ready = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._connect_until_done(), name=f"nats-connect-{self.name}")
+
+    async def _connect_until_done(self) -> None:
+        delay = 0.1
+        while True:
+            try:
+                self._client = await nats.connect(
+                    self.url,
+                    name=self.name,
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=0.25,
+                    connect_timeout=2,
+                    allow_reconnect=True,
+                )
+                self._ready.set()
+                return
+            except Exception as error:
+                log.warning("NATS at %s not reachable yet (%s); retrying", self.url, error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+    async def connected(self) -> NatsClient:
+        await self._ready.wait()
+        assert self._client is not None
+        return self._client
+
+    async def jetstream(self) -> JetStreamContext:
+        return (await self.connected()).jetstream()
+
+    @property
+    def is_connected(self) -> bool:
+        return self._client is not None and self._client.is_connected
+
+    async def close(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._client is not None and not self._client.is_closed:
+            with contextlib.suppress(Exception):
+                await self._client.drain()
+
+
+async def dead_letter(js: JetStreamContext, msg: Msg, reason: str) -> None:
+    """Park a message that cannot be processed, with the reason, where operators can see it."""
+    headers = dict(msg.headers or {})
+    headers[DEAD_LETTER_REASON_HEADER] = reason[:500]
+    headers[DEAD_LETTER_SUBJECT_HEADER] = msg.subject
+    headers.pop(MSG_ID_HEADER, None)
+    await ensure_stream(js, DEAD_LETTERS_STREAM)
+    await js.publish(f"banso.dead.{msg.subject}", msg.data, headers=headers)
+
+
+BatchHandler = Callable[[Sequence[Msg]], Awaitable[None]]
+
+
+@dataclass
+class PullConsumer:
+    """A durable pull consumer that hands batches to `handle_batch`, which acks after its commit.
+
+    Survives broker restarts (it resubscribes) and handler failures (it naks the batch for redelivery).
+    """
+
+    link: NatsLink
+    stream: StreamSpec
+    durable: str
+    filter_subject: str
+    handle_batch: BatchHandler
+    batch_size: int = 512
+    fetch_timeout: float = 0.5
+    streams_needed: list[StreamSpec] = field(default_factory=list)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                js = await self.link.jetstream()
+                for spec in [self.stream, DEAD_LETTERS_STREAM, *self.streams_needed]:
+                    await ensure_stream(js, spec)
+                subscription = await js.pull_subscribe(
+                    self.filter_subject,
+                    durable=self.durable,
+                    stream=self.stream.name,
+                    config=ConsumerConfig(
+                        ack_policy=AckPolicy.EXPLICIT,
+                        deliver_policy=DeliverPolicy.ALL,
+                        ack_wait=30,
+                        max_ack_pending=20_000,
+                    ),
+                )
+                await self._fetch_forever(subscription)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("consumer %s interrupted (%s); resubscribing", self.durable, error)
+                await asyncio.sleep(0.25)
+
+    async def _fetch_forever(self, subscription: JetStreamContext.PullSubscription) -> None:
+        while True:
+            try:
+                msgs = await subscription.fetch(self.batch_size, timeout=self.fetch_timeout)
+            except (NatsTimeoutError, TimeoutError):
+                continue
+            try:
+                await self.handle_batch(msgs)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("consumer %s failed on a batch of %d; it will be redelivered", self.durable, len(msgs))
+                for msg in msgs:
+                    with contextlib.suppress(Exception):
+                        await msg.nak(delay=1)

@@ -1,0 +1,60 @@
+"""The parts of a service's lifespan that every service shares: gRPC server, health endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import grpc
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from banso_core.db import Database
+from banso_core.errors import DomainErrorInterceptor
+from banso_core.messaging import NatsLink
+
+GrpcRegistration = Callable[[grpc.aio.Server], None]
+
+
+async def start_grpc_server(
+    host: str, port: int, registrations: Sequence[GrpcRegistration], service_names: Sequence[str]
+) -> tuple[grpc.aio.Server, int]:
+    """Start a grpc.aio server with the health service and reflection; returns it and its port."""
+    server = grpc.aio.server(interceptors=[DomainErrorInterceptor()])
+    for register in registrations:
+        register(server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for name in ["", *service_names]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    reflection.enable_server_reflection(
+        [*service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+        server,
+    )
+    bound_port = server.add_insecure_port(f"{host}:{port}")
+    await server.start()
+    return server, bound_port
+
+
+def health_router() -> APIRouter:
+    """`/healthz` (the process answers) and `/readyz` (the database and NATS it uses are reachable)."""
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        checks: dict[str, bool] = {}
+        database: Database | None = getattr(request.app.state, "database", None)
+        if database is not None:
+            checks["database"] = await database.is_reachable()
+        nats_link: NatsLink | None = getattr(request.app.state, "nats", None)
+        if nats_link is not None:
+            checks["nats"] = nats_link.is_connected
+        ready = all(checks.values())
+        return JSONResponse(status_code=200 if ready else 503, content={"ready": ready, "checks": checks})
+
+    return router

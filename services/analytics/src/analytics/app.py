@@ -1,0 +1,27 @@
+"""analytics: suppressed statistics across the prefecture — for now the service only answers its health checks."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from banso_core.service import health_router, start_grpc_server
+from fastapi import FastAPI
+
+from analytics.config import AnalyticsSettings
+
+
+def create_app(settings: AnalyticsSettings | None = None) -> FastAPI:
+    settings = settings or AnalyticsSettings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        grpc, app.state.grpc_port = await start_grpc_server(settings.http_host, settings.grpc_port, [], [])
+        try:
+            yield
+        finally:
+            await grpc.stop(grace=1)
+
+    app = FastAPI(title="Bansō analytics — 集計・分析", version="0.1.0", lifespan=lifespan)
+    app.include_router(health_router())
+    return app

@@ -1,0 +1,123 @@
+"""Consuming `banso.goals.<org>.<goal_ref>`: decode, check the organization, apply, commit, then ack."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from banso.events.v1 import goal_summary_pb2
+from banso_core.db import Database
+from banso_core.messaging import GOALS_STREAM, NatsLink, PullConsumer, dead_letter, org_of_subject
+from banso_core.telemetry import context_from_headers
+from google.protobuf.message import DecodeError
+from nats.aio.msg import Msg
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+
+from exchange.goal_summary.service import IncomingSummary, goal_summary_service
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+MAX_TEXT_LENGTH = 400
+MAX_REF_LENGTH = 64
+
+
+class UndeliverableSummary(ValueError):
+    """A message that no retry can make valid; it goes to the dead-letter stream with this reason."""
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise UndeliverableSummary(f"{field} is not an ISO date: {value[:20]!r}") from error
+
+
+def decode_goal_summary(subject: str, data: bytes) -> IncomingSummary:
+    message = goal_summary_pb2.GoalSummary()
+    try:
+        message.ParseFromString(data)
+    except DecodeError as error:
+        raise UndeliverableSummary(f"not a banso.events.v1.GoalSummary: {error}") from error
+    if message.org_id != org_of_subject(subject):
+        raise UndeliverableSummary(f"payload org {message.org_id!r} differs from subject {subject!r}")
+    if not message.goal_ref or len(message.goal_ref) > MAX_REF_LENGTH:
+        raise UndeliverableSummary("goal_ref missing or too long")
+    if message.version <= 0:
+        raise UndeliverableSummary("version must be positive")
+    if message.op == goal_summary_pb2.GOAL_SUMMARY_OP_DELETE:
+        withdrawn = True
+    elif message.op == goal_summary_pb2.GOAL_SUMMARY_OP_UPSERT:
+        withdrawn = False
+    else:
+        raise UndeliverableSummary(f"unknown op {message.op}")
+    if len(message.text) > MAX_TEXT_LENGTH:
+        raise UndeliverableSummary(f"text longer than {MAX_TEXT_LENGTH} characters")
+    return IncomingSummary(
+        org_id=message.org_id,
+        goal_ref=message.goal_ref,
+        version=message.version,
+        withdrawn=withdrawn,
+        updated_at=message.updated_at.ToDatetime(tzinfo=dt.UTC),
+        org_name=message.org_name[:200],
+        staff_name=message.staff_name[:100],
+        staff_handle=message.staff_handle[:64],
+        business_form=message.business_form[:20],
+        jsic_major=message.jsic_major[:1],
+        jsic_middle=message.jsic_middle[:2],
+        employee_band=message.employee_band[:10],
+        set_on=_date(message.set_on, "set_on"),
+        category=message.category[:40],
+        text=message.text,
+        status=message.status[:20],
+        achieved_on=_date(message.achieved_on, "achieved_on"),
+    )
+
+
+class GoalSummaryConsumer:
+    def __init__(self, database: Database, nats: NatsLink, durable: str, batch_size: int) -> None:
+        self.database = database
+        self.nats = nats
+        self.consumer = PullConsumer(
+            link=nats,
+            stream=GOALS_STREAM,
+            durable=durable,
+            filter_subject="banso.goals.>",
+            handle_batch=self.handle_batch,
+            batch_size=batch_size,
+        )
+
+    async def run(self) -> None:
+        await self.consumer.run()
+
+    async def handle_batch(self, msgs: Sequence[Msg]) -> None:
+        js = await self.nats.jetstream()
+        summaries: list[IncomingSummary] = []
+        spans = []
+        for msg in msgs:
+            span = tracer.start_span(
+                "exchange.consume",
+                context=context_from_headers(msg.headers),
+                kind=SpanKind.CONSUMER,
+                attributes={"messaging.destination.name": msg.subject},
+            )
+            spans.append(span)
+            try:
+                summaries.append(decode_goal_summary(msg.subject, msg.data))
+            except UndeliverableSummary as error:
+                log.warning("dead-lettering %s: %s", msg.subject, error)
+                span.set_attribute("banso.dead_letter_reason", str(error))
+                await dead_letter(js, msg, str(error))
+        try:
+            async with self.database.session() as session:
+                await goal_summary_service.ingest(session, summaries)
+                await session.commit()
+        finally:
+            for span in spans:
+                span.end()
+        for msg in msgs:
+            await msg.ack()

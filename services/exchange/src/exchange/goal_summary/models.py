@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from banso_core.db import UtcDateTime, utc_now
+from sqlalchemy import Boolean, Date, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from exchange.db import Base
+
+
+class SharedGoal(Base):
+    """A goal summary as published by its organization; a tombstone keeps only its key and version.
+
+    Holds exactly the fields of sharing-policy.md §1: there is nowhere to put a business's identity.
+    """
+
+    __tablename__ = "shared_goal"
+    __table_args__ = (Index("ix_shared_goal_listing", "withdrawn", "set_on"),)
+
+    org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    goal_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    org_name: Mapped[str] = mapped_column(String(200), default="")
+    staff_name: Mapped[str] = mapped_column(String(100), default="")
+    staff_handle: Mapped[str] = mapped_column(String(64), default="")
+    business_form: Mapped[str] = mapped_column(String(20), default="")
+    jsic_major: Mapped[str] = mapped_column(String(1), default="")
+    jsic_middle: Mapped[str] = mapped_column(String(2), default="")
+    employee_band: Mapped[str] = mapped_column(String(10), default="")
+    set_on: Mapped[dt.date | None] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(40), default="")
+    text: Mapped[str] = mapped_column(String(400), default="")
+    status: Mapped[str] = mapped_column(String(20), default="")
+    achieved_on: Mapped[dt.date | None] = mapped_column(Date)
+    ingested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)

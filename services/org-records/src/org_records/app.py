@@ -1,0 +1,81 @@
+"""org-records: one organization's system of record, REST + gRPC, publishing through its outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from banso_core.db import Database
+from banso_core.errors import install_http_error_handlers
+from banso_core.messaging import NatsLink
+from banso_core.service import health_router, start_grpc_server
+from banso_core.telemetry import configure_tracing
+from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from org_records import grpc_server
+from org_records.business.endpoints import router as business_router
+from org_records.config import OrgRecordsSettings
+from org_records.db import MIGRATIONS
+from org_records.goal.endpoints import router as goal_router
+from org_records.org import OrgIdentity
+from org_records.outbox.relay import OutboxRelay
+from org_records.staff.endpoints import router as staff_router
+
+
+def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
+    settings = settings or OrgRecordsSettings()
+    configure_tracing(f"org-records:{settings.org_id}", settings.tracing_exporter, settings.otlp_endpoint)
+    org = OrgIdentity(
+        org_id=settings.org_id,
+        org_name=settings.org_name,
+        org_kind=settings.org_kind,
+        sharing_secret=settings.sharing_secret.get_secret_value().encode(),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = await Database.open(settings.database_url, migrations=MIGRATIONS)
+        nats = NatsLink(settings.nats_url, name=f"org-records:{settings.org_id}")
+        await nats.start()
+        relay = OutboxRelay(
+            database,
+            nats,
+            settings.org_id,
+            batch_size=settings.relay_batch_size,
+            poll_seconds=settings.relay_poll_seconds,
+        )
+        relay_task = asyncio.create_task(relay.run(), name=f"outbox-relay-{settings.org_id}")
+        grpc, grpc_port = await start_grpc_server(
+            settings.http_host,
+            settings.grpc_port,
+            grpc_server.registrations(database, org),
+            grpc_server.SERVICE_NAMES,
+        )
+        app.state.database, app.state.nats, app.state.relay = database, nats, relay
+        app.state.grpc_port = grpc_port
+        try:
+            yield
+        finally:
+            await grpc.stop(grace=2)
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay_task
+            await nats.close()
+            await database.close()
+
+    app = FastAPI(
+        title=f"Bansō org-records — {settings.org_name}",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.org = org
+    app.state.settings = settings
+    install_http_error_handlers(app)
+    app.include_router(health_router())
+    app.include_router(staff_router)
+    app.include_router(business_router)
+    app.include_router(goal_router)
+    FastAPIInstrumentor.instrument_app(app)
+    return app

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Annotated, Self
+
+from banso_core.vocabulary import BusinessForm, Membership, SupportStage, jsic
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+OptionalText = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
+def corporate_number_is_valid(number: str) -> bool:
+    """法人番号: 13 digits whose first is 9 − (Σ P_n·Q_n mod 9) over the 12-digit base, read from the right."""
+    if len(number) != 13 or not number.isascii() or not number.isdigit():
+        return False
+    base = number[1:]
+    total = sum(int(digit) * (1 if n % 2 == 1 else 2) for n, digit in enumerate(reversed(base), start=1))
+    return int(number[0]) == 9 - total % 9
+
+
+class BusinessFields(BaseModel):
+    """事業者: identity (private), profile, support stage and sharing consent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text200
+    name_kana: OptionalText = None
+    representative: OptionalText = None
+    address: OptionalText = None
+    phone: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=30)] = None
+    fax: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=30)] = None
+    email: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=254)] = None
+    website: OptionalText = None
+    corporate_number: str | None = Field(default=None, description="法人番号 (13 digits, check digit verified)")
+    business_form: BusinessForm
+    jsic_major: str = Field(description="業種大分類 A–T")
+    jsic_middle: str | None = Field(default=None, description="業種中分類 01–99, within the major")
+    employees: int | None = Field(default=None, ge=0, le=1_000_000, description="従業員数")
+    employees_as_of: dt.date | None = None
+    capital_yen: int | None = Field(default=None, ge=0)
+    founded_on: dt.date | None = None
+    membership: Membership | None = None
+    disaster_affected: bool = False
+    support_stage: SupportStage = SupportStage.active
+    sharing_consent: bool = False
+    staff_id: int | None = None
+
+    @field_validator("corporate_number", mode="before")
+    @classmethod
+    def normalise_corporate_number(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).replace("-", "").replace(" ", "") or None
+        return value
+
+    @field_validator("corporate_number")
+    @classmethod
+    def check_corporate_number(cls, value: str | None) -> str | None:
+        if value is not None and not corporate_number_is_valid(value):
+            raise ValueError("法人番号 must be 13 digits with a valid check digit (corporate_number)")
+        return value
+
+    @field_validator("jsic_major")
+    @classmethod
+    def check_jsic_major(cls, value: str) -> str:
+        value = unicodedata.normalize("NFKC", value).strip().upper()
+        if value not in jsic().majors:
+            raise ValueError(f"業種大分類 must be one of A–T, not {value!r}")
+        return value
+
+    @field_validator("jsic_middle", mode="before")
+    @classmethod
+    def normalise_jsic_middle(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).strip() or None
+        if isinstance(value, int):
+            value = f"{value:02d}"
+        return value
+
+    @field_validator("jsic_middle")
+    @classmethod
+    def check_jsic_middle_in_major(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        major = jsic().major_of(value)
+        if major is None:
+            raise ValueError(f"業種中分類 {value!r} does not exist (01–99)")
+        if "jsic_major" in info.data and major != info.data["jsic_major"]:
+            raise ValueError(f"業種中分類 {value} belongs to 大分類 {major}, not {info.data['jsic_major']}")
+        return value
+
+
+class BusinessOut(BusinessFields):
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+    id: int
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    business_form_label: str = ""
+    jsic_major_label: str = ""
+    jsic_middle_label: str = ""
+    support_stage_label: str = ""
+
+    @model_validator(mode="after")
+    def fill_labels(self) -> Self:
+        self.business_form_label = self.business_form.label
+        self.jsic_major_label = jsic().major_label(self.jsic_major)
+        self.jsic_middle_label = jsic().middle_label(self.jsic_middle or "")
+        self.support_stage_label = self.support_stage.label
+        return self

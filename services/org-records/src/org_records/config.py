@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from banso_core.settings import ServiceSettings
+from banso_core.vocabulary import OrgKind
+from pydantic import SecretStr
+from pydantic_settings import SettingsConfigDict
+
+
+class OrgRecordsSettings(ServiceSettings):
+    """One organization's records service (env prefix `ORG_RECORDS_`)."""
+
+    model_config = SettingsConfigDict(env_prefix="ORG_RECORDS_", use_attribute_docstrings=True, extra="ignore")
+
+    http_port: int = 8101
+    grpc_port: int = 50101
+    database_url: str = "sqlite:///var/org-records.db"
+    org_id: str = "kanazawa-cci"
+    """The organization this instance serves (slug; the NATS subjects carry it)."""
+    org_name: str = "金沢商工会議所"
+    """団体名, shown to other organizations with shared goals."""
+    org_kind: OrgKind = OrgKind.cci
+    sharing_secret: SecretStr = SecretStr("change-me-per-organization")
+    """Key of the HMACs that make goal_ref and staff handles opaque; never leaves the organization."""
+    relay_batch_size: int = 500
+    """Outbox rows published per relay round."""
+    relay_poll_seconds: float = 1.0
+    """How often the relay looks for rows when nothing wakes it (rows written by another process)."""

@@ -1,0 +1,9 @@
+"""Every table of the service, so that migrations see the whole schema."""
+
+from org_records.business.models import Business
+from org_records.db import Base
+from org_records.goal.models import Goal
+from org_records.outbox.models import OutboxMessage
+from org_records.staff.models import Staff
+
+__all__ = ["Base", "Business", "Goal", "OutboxMessage", "Staff"]

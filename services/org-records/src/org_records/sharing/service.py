@@ -1,0 +1,116 @@
+"""The publishing edge: the one code path that turns a goal into what may leave the organization.
+
+A summary carries exactly the fields of sharing-policy.md §1 — `GoalSummary` has no slot for anything
+else, and `events.encode_goal_summary` refuses a contract that grows one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from banso_core.vocabulary import EmployeeBand
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from org_records.business.models import Business
+from org_records.goal.models import Goal
+from org_records.org import OrgIdentity
+from org_records.outbox.repository import OutboxRepository
+from org_records.sharing import events
+from org_records.staff.models import Staff
+
+
+class SummaryOp(StrEnum):
+    upsert = "upsert"
+    delete = "delete"
+
+
+@dataclass(frozen=True, slots=True)
+class GoalSummary:
+    """共有される目標の要約: the allow-list of sharing-policy.md §1, and nothing more."""
+
+    goal_ref: str
+    op: SummaryOp
+    version: int
+    updated_at: dt.datetime
+    org_id: str
+    org_name: str
+    staff_name: str = ""
+    staff_handle: str = ""
+    business_form: str = ""
+    jsic_major: str = ""
+    jsic_middle: str = ""
+    employee_band: str = ""
+    set_on: str = ""
+    category: str = ""
+    text: str = ""
+    status: str = ""
+    achieved_on: str = ""
+
+
+def goal_is_shareable(goal: Goal, business: Business) -> bool:
+    return business.sharing_consent and goal.shared
+
+
+def summarize_goal(goal: Goal, business: Business, staff: Staff | None, org: OrgIdentity) -> GoalSummary:
+    return GoalSummary(
+        goal_ref=org.opaque_ref("goal", goal.id),
+        op=SummaryOp.upsert,
+        version=goal.version,
+        updated_at=goal.updated_at,
+        org_id=org.org_id,
+        org_name=org.org_name,
+        staff_name=staff.display_name if staff else "",
+        staff_handle=org.opaque_ref("staff", staff.id) if staff else "",
+        business_form=business.business_form,
+        jsic_major=business.jsic_major,
+        jsic_middle=business.jsic_middle or "",
+        employee_band=EmployeeBand.of(business.employees).value if business.employees is not None else "",
+        set_on=goal.set_on.isoformat(),
+        category=goal.category,
+        text=goal.text,
+        status=goal.status,
+        achieved_on=goal.achieved_on.isoformat() if goal.achieved_on else "",
+    )
+
+
+def goal_tombstone(goal: Goal, org: OrgIdentity, version: int, at: dt.datetime) -> GoalSummary:
+    return GoalSummary(
+        goal_ref=org.opaque_ref("goal", goal.id),
+        op=SummaryOp.delete,
+        version=version,
+        updated_at=at,
+        org_id=org.org_id,
+        org_name=org.org_name,
+    )
+
+
+class SharingService:
+    def __init__(self, outbox: OutboxRepository | None = None) -> None:
+        self.outbox = outbox or OutboxRepository()
+
+    async def publish_goal(
+        self, session: AsyncSession, goal: Goal, business: Business, staff: Staff | None, org: OrgIdentity
+    ) -> GoalSummary:
+        """Queue the goal's current shared state: its summary, or a tombstone when it may not be shared."""
+        if goal_is_shareable(goal, business):
+            summary = summarize_goal(goal, business, staff, org)
+        else:
+            summary = goal_tombstone(goal, org, goal.version, goal.updated_at)
+        await self._queue(session, summary)
+        return summary
+
+    async def withdraw_goal(self, session: AsyncSession, goal: Goal, org: OrgIdentity, at: dt.datetime) -> None:
+        # A deleted goal has no next version of its own; the tombstone takes one past the last.
+        await self._queue(session, goal_tombstone(goal, org, goal.version + 1, at))
+
+    async def _queue(self, session: AsyncSession, summary: GoalSummary) -> None:
+        await self.outbox.add(
+            session,
+            events.goal_summary_subject(summary.org_id, summary.goal_ref),
+            events.encode_goal_summary(summary),
+        )
+
+
+sharing_service = SharingService()

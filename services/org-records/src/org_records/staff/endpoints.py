@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from org_records.db import DbSession
+from org_records.staff.schemas import StaffFields, StaffOut
+from org_records.staff.service import staff_service
+
+router = APIRouter(prefix="/api/v1/staff", tags=["staff 担当者"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=StaffOut)
+async def create_staff(fields: StaffFields, session: DbSession) -> StaffOut:
+    return StaffOut.model_validate(await staff_service.create(session, fields))
+
+
+@router.get("/{staff_id}", response_model=StaffOut)
+async def get_staff(staff_id: int, session: DbSession) -> StaffOut:
+    return StaffOut.model_validate(await staff_service.get(session, staff_id))
