@@ -91,6 +91,7 @@ class NatsLink:
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=0.25,
                     connect_timeout=2,
+                    drain_timeout=2,
                     allow_reconnect=True,
                 )
                 self._ready.set()
@@ -168,7 +169,11 @@ class PullConsumer:
                         max_ack_pending=20_000,
                     ),
                 )
-                await self._fetch_forever(subscription)
+                try:
+                    await self._fetch_forever(subscription)
+                finally:
+                    with contextlib.suppress(Exception):
+                        await subscription.unsubscribe()
             except asyncio.CancelledError:
                 raise
             except Exception as error:
