@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from banso_core.testing.servers import eventually
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +23,7 @@ async def test_one_trace_spans_request_outbox_relay_and_consume(federation, span
                     "jsic_middle": "32",
                     "employees": 8,
                     "sharing_consent": True,
-                },  # fmt: skip
+                },
             )
         ).json()
         await client.post(
