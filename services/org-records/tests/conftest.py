@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
@@ -69,6 +69,22 @@ async def business(client: httpx.AsyncClient) -> dict[str, Any]:
     return result
 
 
-async def count_rows(served: ServedApp, model: type) -> int:
-    async with served.app.state.database.session() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+@pytest.fixture
+def business_payload() -> dict[str, Any]:
+    return dict(BUSINESS)
+
+
+@pytest.fixture
+def goal_payload() -> dict[str, Any]:
+    return dict(GOAL)
+
+
+@pytest.fixture
+def count_rows(org_records: ServedApp) -> Callable[[type], Awaitable[int]]:
+    """Rows of a table in the served instance's database."""
+
+    async def count(model: type) -> int:
+        async with org_records.app.state.database.session() as session:
+            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+    return count

@@ -12,8 +12,6 @@ from org_records.outbox.models import OutboxMessage
 from org_records.outbox.repository import OutboxRepository
 from sqlalchemy import select
 
-from .conftest import GOAL, count_rows
-
 pytestmark = pytest.mark.postgres
 
 
@@ -22,8 +20,8 @@ async def _unsent(org_records) -> int:
         return await OutboxRepository().backlog(session)
 
 
-async def test_relay_publishes_with_outbox_id_and_marks_sent(client, business, org_records, nats_server):
-    goal = (await client.post(f"/api/v1/businesses/{business['id']}/goals", json=GOAL)).json()
+async def test_relay_publishes_with_outbox_id_and_marks_sent(client, business, org_records, nats_server, goal_payload):
+    goal = (await client.post(f"/api/v1/businesses/{business['id']}/goals", json=goal_payload)).json()
     await eventually(lambda: _zero(org_records), what="the outbox to drain")
     async with org_records.app.state.database.session() as session:
         row = (await session.scalars(select(OutboxMessage))).one()
@@ -37,18 +35,20 @@ async def test_relay_publishes_with_outbox_id_and_marks_sent(client, business, o
     assert goal_summary_pb2.GoalSummary.FromString(stored.data).text == goal["text"]
 
 
-async def test_a_failed_request_leaves_neither_goal_nor_message(client, business, org_records):
-    response = await client.post(f"/api/v1/businesses/{business['id']}/goals", json=GOAL | {"staff_id": 12345})
+async def test_a_failed_request_leaves_neither_goal_nor_message(
+    client, business, org_records, goal_payload, count_rows
+):
+    response = await client.post(f"/api/v1/businesses/{business['id']}/goals", json=goal_payload | {"staff_id": 12345})
     assert response.status_code == 422
-    assert await count_rows(org_records, Goal) == 0
-    assert await count_rows(org_records, OutboxMessage) == 0
+    assert await count_rows(Goal) == 0
+    assert await count_rows(OutboxMessage) == 0
 
 
-async def test_writes_keep_working_while_the_broker_is_away(client, business, org_records, nats_server):
+async def test_writes_keep_working_while_the_broker_is_away(client, business, org_records, nats_server, goal_payload):
     nats_server.stop()
     for number in range(5):
         response = await client.post(
-            f"/api/v1/businesses/{business['id']}/goals", json=GOAL | {"text": f"目標その{number}"}
+            f"/api/v1/businesses/{business['id']}/goals", json=goal_payload | {"text": f"目標その{number}"}
         )
         assert response.status_code == 201
     assert await _unsent(org_records) == 5

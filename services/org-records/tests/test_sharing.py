@@ -19,13 +19,22 @@ from org_records.sharing.events import encode_goal_summary
 from org_records.sharing.service import GoalSummary, summarize_goal
 from org_records.staff.models import Staff
 
-from .conftest import BUSINESS, GOAL
-
 # sharing-policy.md §1: the eleven practice fields (org and staff as id+name / name+handle) plus transport.
 POLICY_FIELDS = {
     "business_form", "jsic_major", "jsic_middle", "employee_band", "set_on", "category", "text", "status",
     "achieved_on", "org_id", "org_name", "staff_name", "staff_handle", "goal_ref", "version", "updated_at", "op",
 }  # fmt: skip
+BUSINESS = {
+    "name": "有限会社加賀漆器工房",
+    "phone": "0761-78-0001",
+    "email": "info@kaga-shikki.example.jp",
+    "business_form": "corporation",
+    "jsic_major": "E",
+    "jsic_middle": "32",
+    "employees": 4,
+    "sharing_consent": True,
+}
+GOAL_TEXT = "ECサイトで県外の新規顧客を開拓する"
 ORG = OrgIdentity("kaga-society", "加賀商工会", OrgKind.society, b"secret-a")
 NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -46,7 +55,7 @@ def _goal(**overrides: object) -> Goal:
         "business_id": 7,
         "set_on": dt.date(2026, 4, 10),
         "category": "sales_channel",
-        "text": GOAL["text"],
+        "text": GOAL_TEXT,
         "status": "not_started",
         "achieved_on": None,
         "shared": True,
@@ -110,12 +119,16 @@ async def _published(nats_url: str, count: int) -> list[nats.aio.msg.Msg]:
     return msgs
 
 
-async def test_withheld_goals_publish_tombstones_and_deletion_a_newer_one(client, nats_server):
-    unconsented = (await client.post("/api/v1/businesses", json=BUSINESS | {"sharing_consent": False})).json()
-    consented = (await client.post("/api/v1/businesses", json=BUSINESS)).json()
-    await client.post(f"/api/v1/businesses/{unconsented['id']}/goals", json=GOAL)
-    opted_out = (await client.post(f"/api/v1/businesses/{consented['id']}/goals", json=GOAL | {"shared": False})).json()
-    shared = (await client.post(f"/api/v1/businesses/{consented['id']}/goals", json=GOAL)).json()
+async def test_withheld_goals_publish_tombstones_and_deletion_a_newer_one(
+    client, nats_server, goal_payload, business_payload
+):
+    unconsented = (await client.post("/api/v1/businesses", json=business_payload | {"sharing_consent": False})).json()
+    consented = (await client.post("/api/v1/businesses", json=business_payload)).json()
+    await client.post(f"/api/v1/businesses/{unconsented['id']}/goals", json=goal_payload)
+    opted_out = (
+        await client.post(f"/api/v1/businesses/{consented['id']}/goals", json=goal_payload | {"shared": False})
+    ).json()
+    shared = (await client.post(f"/api/v1/businesses/{consented['id']}/goals", json=goal_payload)).json()
     assert (await client.delete(f"/api/v1/goals/{shared['id']}")).status_code == 204
 
     msgs = await _published(nats_server.url, 4)
@@ -128,7 +141,7 @@ async def test_withheld_goals_publish_tombstones_and_deletion_a_newer_one(client
         goal_summary_pb2.GOAL_SUMMARY_OP_DELETE,
     ]
     assert all(summary.text == "" for summary in summaries if summary.op == goal_summary_pb2.GOAL_SUMMARY_OP_DELETE)
-    assert summaries[2].text == GOAL["text"] and summaries[2].version == 1
+    assert summaries[2].text == goal_payload["text"] and summaries[2].version == 1
     assert summaries[3].goal_ref == summaries[2].goal_ref and summaries[3].version == 2
     assert opted_out["shared"] is False
     assert [msg.subject for msg in msgs][2] == f"banso.goals.kaga-society.{summaries[2].goal_ref}"

@@ -148,9 +148,4 @@ def jsic() -> Jsic:
 
 def label_of(vocabulary: type[LabelledCode], code: str | None) -> str:
     """The label of a code, or an empty string for a code this version does not know (a newer producer's)."""
-    if not code:
-        return ""
-    try:
-        return vocabulary(code).label
-    except ValueError:
-        return ""
+    return next((member.label for member in vocabulary if member.value == code), "") if code else ""
