@@ -35,7 +35,7 @@ class SharedGoalRepository:
             if summary.withdrawn:
                 row |= _PURGED_ON_WITHDRAWAL
             rows.append(row)
-        insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
         statement = insert(SharedGoal).values(rows)
         excluded = statement.excluded
         statement = statement.on_conflict_do_update(
