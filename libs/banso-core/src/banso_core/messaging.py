@@ -140,7 +140,9 @@ BatchHandler = Callable[[Sequence[Msg]], Awaitable[None]]
 class PullConsumer:
     """A durable pull consumer that hands batches to `handle_batch`, which acks after its commit.
 
-    Survives broker restarts (it resubscribes) and handler failures (it naks the batch for redelivery).
+    Survives broker restarts (it resubscribes), a store that is away (it naks for redelivery) and poison
+    messages (a failed batch is retried message by message; one that fails `max_deliveries` times is
+    dead-lettered with the reason).
     """
 
     link: NatsLink
@@ -150,6 +152,8 @@ class PullConsumer:
     handle_batch: BatchHandler
     batch_size: int = 512
     fetch_timeout: float = 0.5
+    max_deliveries: int = 5
+    """After this many failed deliveries a message is dead-lettered so that it never blocks the others."""
     streams_needed: list[StreamSpec] = field(default_factory=list)
 
     async def run(self) -> None:
@@ -190,8 +194,40 @@ class PullConsumer:
                 await self.handle_batch(msgs)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("consumer %s failed on a batch of %d; it will be redelivered", self.durable, len(msgs))
-                for msg in msgs:
-                    with contextlib.suppress(Exception):
-                        await msg.nak(delay=1)
+            except Exception as error:
+                if is_transient(error):
+                    log.warning("consumer %s: dependency unavailable (%s); batch redelivered", self.durable, error)
+                    await _nak_all(msgs, delay=1.0)
+                else:
+                    log.exception("consumer %s failed on a batch of %d; retrying one by one", self.durable, len(msgs))
+                    await self._isolate_failures(msgs)
+
+    async def _isolate_failures(self, msgs: Sequence[Msg]) -> None:
+        """Apply each message alone, so that one poison message fails alone."""
+        js = await self.link.jetstream()
+        for msg in msgs:
+            try:
+                await self.handle_batch([msg])
+            except Exception as error:
+                if is_transient(error):
+                    await _nak_all([msg], delay=1.0)
+                elif msg.metadata.num_delivered >= self.max_deliveries:
+                    await dead_letter(js, msg, f"failed {msg.metadata.num_delivered} times: {error!r}")
+                    await msg.ack()
+                else:
+                    await _nak_all([msg], delay=0.5 * msg.metadata.num_delivered)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Failures that say a dependency is away (database, network), not that the message is bad."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(error, OperationalError | InterfaceError | ConnectionError | OSError | TimeoutError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+async def _nak_all(msgs: Sequence[Msg], delay: float) -> None:
+    for msg in msgs:
+        with contextlib.suppress(Exception):
+            await msg.nak(delay=delay)
