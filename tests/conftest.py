@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from banso_core.testing.servers import NatsServer, ServedApp
 from exchange.app import create_app as create_exchange
 from exchange.config import ExchangeSettings

@@ -6,9 +6,10 @@ import asyncio
 
 import httpx
 import pytest
+from sqlalchemy import func, select
+
 from banso_core.testing.servers import eventually
 from exchange.goal_summary.models import SharedGoal
-from sqlalchemy import func, select
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

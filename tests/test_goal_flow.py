@@ -7,6 +7,7 @@ import grpc
 import httpx
 import nats
 import pytest
+
 from banso.events.v1 import goal_summary_pb2
 from banso.exchange.v1 import exchange_pb2, exchange_pb2_grpc
 from banso_core.testing.servers import eventually

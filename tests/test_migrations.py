@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+
 from banso_core.db import Database
 from exchange.models import Base as ExchangeBase
 from org_records.models import Base as OrgRecordsBase

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from banso_core.testing.servers import eventually
 
 pytestmark = pytest.mark.e2e

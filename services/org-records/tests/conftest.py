@@ -6,11 +6,12 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+from sqlalchemy import func, select
+
 from banso.records.v1 import records_pb2_grpc
 from banso_core.testing.servers import NatsServer, ServedApp
 from org_records.app import create_app
 from org_records.config import OrgRecordsSettings
-from sqlalchemy import func, select
 
 BUSINESS = {
     "name": "有限会社加賀漆器工房",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
+
 from banso.records.v1 import records_pb2
 from org_records.business.models import Business
 from org_records.business.schemas import corporate_number_is_valid

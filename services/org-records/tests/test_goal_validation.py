@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
+
 from banso.records.v1 import records_pb2
 from org_records.goal.models import Goal
 from org_records.outbox.models import OutboxMessage

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import nats
 import pytest
+from sqlalchemy import select
+
 from banso.events.v1 import goal_summary_pb2
 from banso_core.messaging import GOALS_STREAM, MSG_ID_HEADER
 from banso_core.testing.servers import eventually
 from org_records.goal.models import Goal
 from org_records.outbox.models import OutboxMessage
 from org_records.outbox.repository import OutboxRepository
-from sqlalchemy import select
 
 pytestmark = pytest.mark.postgres
 

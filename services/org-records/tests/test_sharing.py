@@ -7,11 +7,12 @@ import datetime as dt
 
 import nats
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from banso.events.v1 import goal_summary_pb2
 from banso_core.messaging import GOALS_STREAM, MSG_ID_HEADER
 from banso_core.vocabulary import BusinessForm, GoalCategory, GoalStatus, OrgKind, jsic
-from hypothesis import given
-from hypothesis import strategies as st
 from org_records.business.models import Business
 from org_records.goal.models import Goal
 from org_records.org import OrgIdentity

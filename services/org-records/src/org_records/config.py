@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from banso_core.settings import ServiceSettings
-from banso_core.vocabulary import OrgKind
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
+
+from banso_core.settings import ServiceSettings
+from banso_core.vocabulary import OrgKind
 
 
 class OrgRecordsSettings(ServiceSettings):

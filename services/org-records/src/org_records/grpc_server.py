@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import grpc
+
 from banso.records.v1 import records_pb2, records_pb2_grpc
 from banso_core.db import Database
 from banso_core.service import GrpcRegistration
-
 from org_records.business.grpc import BusinessRpcs
 from org_records.goal.grpc import GoalRpcs
 from org_records.org import OrgIdentity

@@ -5,8 +5,9 @@ import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
-from banso_core.vocabulary import OrgKind
 from fastapi import Depends, Request
+
+from banso_core.vocabulary import OrgKind
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import grpc
+
 from banso.records.v1 import records_pb2
 from banso_core.db import Database
 from banso_core.protobuf import fill_message, message_fields
-
 from org_records.business.schemas import BusinessFields, BusinessOut
 from org_records.business.service import business_service
 

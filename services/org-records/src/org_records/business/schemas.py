@@ -4,7 +4,6 @@ import datetime as dt
 import unicodedata
 from typing import Annotated, Self
 
-from banso_core.vocabulary import BusinessForm, Membership, SupportStage, jsic
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -14,6 +13,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from banso_core.vocabulary import BusinessForm, Membership, SupportStage, jsic
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 OptionalText = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=300)]

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from banso_core.errors import InvalidInput, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from banso_core.errors import InvalidInput, NotFound
 from org_records.business.models import Business
 from org_records.business.repository import BusinessRepository
 from org_records.business.schemas import BusinessFields

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import grpc
+
 from banso.records.v1 import records_pb2
 from banso_core.db import Database
 from banso_core.errors import InvalidInput
 from banso_core.protobuf import fill_message, message_fields
-
 from org_records.goal.schemas import GoalFields, GoalOut, GoalPatch
 from org_records.goal.service import goal_service
 from org_records.org import OrgIdentity

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Self
 
-from banso_core.vocabulary import GoalCategory, GoalStatus
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -13,6 +12,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from banso_core.vocabulary import GoalCategory, GoalStatus
 
 GoalText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from banso_core.db import utc_now
-from banso_core.errors import InvalidInput, NotFound, VersionConflict
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from banso_core.db import utc_now
+from banso_core.errors import InvalidInput, NotFound, VersionConflict
 from org_records.business.service import business_service
 from org_records.goal.models import Goal
 from org_records.goal.repository import GoalRepository

@@ -10,14 +10,14 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from banso_core.db import Database
-from banso_core.messaging import GOALS_STREAM, MSG_ID_HEADER, NatsLink, StreamSpec, ensure_stream
-from banso_core.telemetry import context_from_headers, current_trace_headers
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from banso_core.db import Database
+from banso_core.messaging import GOALS_STREAM, MSG_ID_HEADER, NatsLink, StreamSpec, ensure_stream
+from banso_core.telemetry import context_from_headers, current_trace_headers
 from org_records.outbox.models import OutboxMessage
 from org_records.outbox.repository import OUTBOX_WRITTEN, OutboxRepository
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from banso_core.db import utc_now
-from banso_core.telemetry import current_trace_headers
 from opentelemetry import trace
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from banso_core.db import utc_now
+from banso_core.telemetry import current_trace_headers
 from org_records.outbox.models import OutboxMessage
 
 tracer = trace.get_tracer(__name__)

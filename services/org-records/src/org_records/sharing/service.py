@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from banso_core.vocabulary import EmployeeBand
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from banso_core.vocabulary import EmployeeBand
 from org_records.business.models import Business
 from org_records.goal.models import Goal
 from org_records.org import OrgIdentity

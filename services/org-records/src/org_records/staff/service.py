@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from banso_core.errors import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from banso_core.errors import NotFound
 from org_records.staff.models import Staff
 from org_records.staff.repository import StaffRepository
 from org_records.staff.schemas import StaffFields
