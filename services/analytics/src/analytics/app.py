@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from banso_core.service import health_router, start_grpc_server
 from fastapi import FastAPI
 
 from analytics.config import AnalyticsSettings
+from banso_core.service import health_router, start_grpc_server
 
 
 def create_app(settings: AnalyticsSettings | None = None) -> FastAPI:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from banso_core.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from banso_core.settings import ServiceSettings
 
 
 class AnalyticsSettings(ServiceSettings):

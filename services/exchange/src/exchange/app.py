@@ -6,14 +6,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
 from banso_core.db import Database
 from banso_core.errors import install_http_error_handlers
 from banso_core.messaging import NatsLink
 from banso_core.service import health_router, start_grpc_server
 from banso_core.telemetry import configure_tracing
-from fastapi import FastAPI
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-
 from exchange import grpc_server
 from exchange.config import ExchangeSettings
 from exchange.db import MIGRATIONS

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import grpc
+
 from banso.exchange.v1 import exchange_pb2, exchange_pb2_grpc
 from banso_core.db import Database
 from banso_core.service import GrpcRegistration
-
 from exchange.goal_summary.grpc import ExchangeServicer
 
 SERVICE_NAMES = [exchange_pb2.DESCRIPTOR.services_by_name["ExchangeService"].full_name]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from banso_core.service import health_router, start_grpc_server
 from fastapi import FastAPI
 
+from banso_core.service import health_router, start_grpc_server
 from notices.config import NoticesSettings
 
 

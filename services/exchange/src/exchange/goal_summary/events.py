@@ -6,15 +6,15 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
-from banso.events.v1 import goal_summary_pb2
-from banso_core.db import Database
-from banso_core.messaging import GOALS_STREAM, NatsLink, PullConsumer, dead_letter, org_of_subject
-from banso_core.telemetry import context_from_headers
 from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
+from banso.events.v1 import goal_summary_pb2
+from banso_core.db import Database
+from banso_core.messaging import GOALS_STREAM, NatsLink, PullConsumer, dead_letter, org_of_subject
+from banso_core.telemetry import context_from_headers
 from exchange.goal_summary.service import IncomingSummary, goal_summary_service
 
 log = logging.getLogger(__name__)

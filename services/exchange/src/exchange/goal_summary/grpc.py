@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import grpc
+
 from banso.exchange.v1 import exchange_pb2, exchange_pb2_grpc
 from banso_core.db import Database
 from banso_core.protobuf import fill_message, message_fields
-
 from exchange.goal_summary.schemas import SearchParams, SharedGoalOut
 from exchange.goal_summary.service import goal_summary_service
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from banso_core.db import UtcDateTime, utc_now
 from sqlalchemy import Boolean, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from banso_core.db import UtcDateTime, utc_now
 from exchange.db import Base
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Self
 
-from banso_core.vocabulary import BusinessForm, EmployeeBand, GoalCategory, GoalStatus, jsic, label_of
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from banso_core.vocabulary import BusinessForm, EmployeeBand, GoalCategory, GoalStatus, jsic, label_of
 
 
 class SearchParams(BaseModel):

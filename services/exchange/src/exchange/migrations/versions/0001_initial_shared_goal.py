@@ -8,9 +8,10 @@ Create Date: 2026-11-21 00:07:25.895782
 
 from collections.abc import Sequence
 
-import banso_core.db
 import sqlalchemy as sa
 from alembic import op
+
+import banso_core.db
 
 # revision identifiers, used by Alembic.
 revision: str = "0001"
