@@ -149,3 +149,32 @@ def jsic() -> Jsic:
 def label_of(vocabulary: type[LabelledCode], code: str | None) -> str:
     """The label of a code, or an empty string for a code this version does not know (a newer producer's)."""
     return next((member.label for member in vocabulary if member.value == code), "") if code else ""
+
+
+class SessionChannel(LabelledCode):
+    """支援方法."""
+
+    visit = "visit", "巡回訪問"
+    counter = "counter", "窓口相談"
+    online = "online", "オンライン"
+    phone = "phone", "電話"
+    expert = "expert", "専門家派遣"
+    joint_visit = "joint_visit", "同行支援"
+    seminar = "seminar", "セミナー・個別相談会"
+    other = "other", "その他"
+
+
+class Approach(LabelledCode):
+    """支援者のアプローチ (required on every session)."""
+
+    listening = "listening", "傾聴型アプローチ"
+    dialogue = "dialogue", "対話型アプローチ"
+    directive = "directive", "指導型アプローチ"
+
+
+class Attitude(LabelledCode):
+    """事業者の姿勢 (required on every session)."""
+
+    positive = "positive", "納得していた・前向きだった"
+    negative = "negative", "納得していなかった・否定的だった"
+    passive = "passive", "受動的であった・どちらともとれない"

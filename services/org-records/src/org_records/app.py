@@ -22,6 +22,7 @@ from org_records.goal.endpoints import router as goal_router
 from org_records.org import OrgIdentity
 from org_records.outbox.relay import OutboxRelay
 from org_records.staff.endpoints import router as staff_router
+from org_records.support_session.endpoints import router as support_session_router
 
 
 def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
@@ -77,5 +78,6 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.include_router(staff_router)
     app.include_router(business_router)
     app.include_router(goal_router)
+    app.include_router(support_session_router)
     FastAPIInstrumentor.instrument_app(app)
     return app

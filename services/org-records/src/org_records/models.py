@@ -5,5 +5,6 @@ from org_records.db import Base
 from org_records.goal.models import Goal
 from org_records.outbox.models import OutboxMessage
 from org_records.staff.models import Staff
+from org_records.support_session.models import SupportSession, session_goal
 
-__all__ = ["Base", "Business", "Goal", "OutboxMessage", "Staff"]
+__all__ = ["Base", "Business", "Goal", "OutboxMessage", "Staff", "SupportSession", "session_goal"]

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from org_records.db import DbSession
+from org_records.support_session.models import SupportSession
+from org_records.support_session.schemas import (
+    SupportSessionFields,
+    SupportSessionList,
+    SupportSessionOut,
+    SupportSessionPatch,
+)
+from org_records.support_session.service import support_session_service
+
+router = APIRouter(prefix="/api/v1", tags=["sessions 支援記録"])
+
+
+def support_session_out(record: SupportSession) -> SupportSessionOut:
+    values = {name: getattr(record, name) for name in SupportSessionOut.model_fields if hasattr(record, name)}
+    return SupportSessionOut.model_validate(values | {"goal_ids": [goal.id for goal in record.goals]})
+
+
+@router.post(
+    "/businesses/{business_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SupportSessionOut
+)
+async def record_support_session(
+    business_id: int, fields: SupportSessionFields, session: DbSession
+) -> SupportSessionOut:
+    return support_session_out(await support_session_service.record(session, business_id, fields))
+
+
+@router.get("/businesses/{business_id}/sessions", response_model=SupportSessionList)
+async def list_support_sessions(
+    business_id: int,
+    session: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SupportSessionList:
+    records, total = await support_session_service.list_for_business(session, business_id, limit, offset)
+    return SupportSessionList(items=[support_session_out(record) for record in records], total=total)
+
+
+@router.get("/sessions/{session_id}", response_model=SupportSessionOut)
+async def get_support_session(session_id: int, session: DbSession) -> SupportSessionOut:
+    return support_session_out(await support_session_service.get(session, session_id))
+
+
+@router.patch("/sessions/{session_id}", response_model=SupportSessionOut)
+async def update_support_session(session_id: int, patch: SupportSessionPatch, session: DbSession) -> SupportSessionOut:
+    return support_session_out(await support_session_service.update(session, session_id, patch))
+
+
+@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_support_session(session_id: int, session: DbSession) -> Response:
+    await support_session_service.delete(session, session_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from org_records.goal.models import Goal
+from org_records.support_session.models import SupportSession
+
+
+class SupportSessionRepository:
+    async def get(self, session: AsyncSession, session_id: int) -> SupportSession | None:
+        query = (
+            select(SupportSession).where(SupportSession.id == session_id).options(selectinload(SupportSession.goals))
+        )
+        return (await session.scalars(query)).one_or_none()
+
+    async def add(self, session: AsyncSession, record: SupportSession) -> SupportSession:
+        session.add(record)
+        await session.flush()
+        return record
+
+    async def delete(self, session: AsyncSession, record: SupportSession) -> None:
+        await session.delete(record)
+        await session.flush()
+
+    async def goals_of_business(self, session: AsyncSession, business_id: int, goal_ids: Sequence[int]) -> list[Goal]:
+        if not goal_ids:
+            return []
+        query = select(Goal).where(Goal.business_id == business_id, Goal.id.in_(goal_ids))
+        return list((await session.scalars(query)).all())
+
+    async def list_for_business(
+        self, session: AsyncSession, business_id: int, limit: int, offset: int
+    ) -> tuple[Sequence[SupportSession], int]:
+        condition = SupportSession.business_id == business_id
+        total = await session.scalar(select(func.count()).select_from(SupportSession).where(condition)) or 0
+        query = (
+            select(SupportSession)
+            .where(condition)
+            .options(selectinload(SupportSession.goals))
+            .order_by(SupportSession.held_on.desc(), SupportSession.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return (await session.scalars(query)).all(), total
