@@ -83,7 +83,7 @@ businesses = st.builds(
 def test_summary_never_carries_identity_or_exact_head_count(business, category, status):
     business.jsic_major = jsic().major_of(business.jsic_middle)
     staff = Staff(id=3, display_name="北村", email="kitamura@example.jp")
-    summary = summarize_goal(_goal(category=category, status=status), business, staff, ORG)
+    summary = summarize_goal(_goal(category=category, status=status), business, staff, ORG, GOAL_TEXT)
     message = goal_summary_pb2.GoalSummary.FromString(encode_goal_summary(summary))
     assert {field.name for field, _ in message.ListFields()} <= POLICY_FIELDS
     assert message.employee_band in {"0-5", "6-20", "21-50", "51-100", "101-300", "301+"}
@@ -96,9 +96,9 @@ def test_summary_never_carries_identity_or_exact_head_count(business, category, 
 
 def test_goal_ref_is_stable_and_unlinkable_across_organisations():
     other = OrgIdentity("nanao-cci", "七尾商工会議所", OrgKind.cci, b"secret-b")
-    first = summarize_goal(_goal(), _business(), None, ORG)
-    again = summarize_goal(_goal(text="変更後", version=4), _business(), None, ORG)
-    elsewhere = summarize_goal(_goal(), _business(), None, other)
+    first = summarize_goal(_goal(), _business(), None, ORG, GOAL_TEXT)
+    again = summarize_goal(_goal(text="変更後", version=4), _business(), None, ORG, "変更後")
+    elsewhere = summarize_goal(_goal(), _business(), None, other, GOAL_TEXT)
     assert first.goal_ref == again.goal_ref
     assert first.goal_ref != elsewhere.goal_ref
 
@@ -106,7 +106,7 @@ def test_goal_ref_is_stable_and_unlinkable_across_organisations():
 @pytest.mark.parametrize(("employees", "band"), [(0, "0-5"), (5, "0-5"), (6, "6-20"), (20, "6-20"), (21, "21-50"),
                                                   (100, "51-100"), (300, "101-300"), (301, "301+")])  # fmt: skip
 def test_employee_band_edges(employees, band):
-    assert summarize_goal(_goal(), _business(employees=employees), None, ORG).employee_band == band
+    assert summarize_goal(_goal(), _business(employees=employees), None, ORG, GOAL_TEXT).employee_band == band
 
 
 async def _published(nats_url: str, count: int) -> list[nats.aio.msg.Msg]:
@@ -147,3 +147,44 @@ async def test_withheld_goals_publish_tombstones_and_deletion_a_newer_one(
     assert opted_out["shared"] is False
     assert [msg.subject for msg in msgs][2] == f"banso.goals.kaga-society.{summaries[2].goal_ref}"
     assert len({msg.headers[MSG_ID_HEADER] for msg in msgs}) == 4
+
+
+async def test_published_text_is_scrubbed_and_the_preview_shows_exactly_it(client, business_payload, nats_server):
+    neighbour = business_payload | {
+        "name": "株式会社のと里山農園",
+        "representative": "能登 花子",
+        "phone": "0768-22-1111",
+    }
+    await client.post("/api/v1/businesses", json=neighbour)
+    business = (await client.post("/api/v1/businesses", json=business_payload)).json()
+    text = "加賀漆器工房の漆原社長と、のと里山農園（0768-22-1111）の能登さんとの共同商品開発"
+    goal = (
+        await client.post(
+            f"/api/v1/businesses/{business['id']}/goals",
+            json={"set_on": "2026-04-10", "category": "new_product", "text": text},
+        )
+    ).json()
+    preview = (await client.get(f"/api/v1/goals/{goal['id']}/share-preview")).json()
+    assert preview["shared"] is True
+    shared_text = preview["summary"]["text"]
+    for identifying in ("加賀漆器工房", "漆原", "のと里山農園", "0768-22-1111", "能登さん"):
+        assert identifying not in shared_text, shared_text
+    assert "共同商品開発" in shared_text and "［事業者名］" in shared_text
+    for part in preview["replacements"]:
+        assert text[part["start"] : part["end"]] == part["original"]
+        assert part["kind_label"]
+
+    (published,) = await _published(nats_server.url, 1)
+    assert goal_summary_pb2.GoalSummary.FromString(published.data).text == shared_text
+
+
+async def test_preview_says_why_nothing_leaves(client, business_payload):
+    business = (await client.post("/api/v1/businesses", json=business_payload | {"sharing_consent": False})).json()
+    goal = (
+        await client.post(
+            f"/api/v1/businesses/{business['id']}/goals",
+            json={"set_on": "2026-04-10", "category": "digital", "text": "会計ソフトの導入"},
+        )
+    ).json()
+    preview = (await client.get(f"/api/v1/goals/{goal['id']}/share-preview")).json()
+    assert preview["shared"] is False and "共有同意" in preview["reason"] and preview["summary"] is None

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from banso_core.vocabulary import OrgKind
+from org_records.sharing.register import RegisterScrubber
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class OrgIdentity:
     org_name: str
     org_kind: OrgKind
     sharing_secret: bytes
+    register_scrubber: RegisterScrubber = field(default_factory=RegisterScrubber, compare=False, repr=False)
 
     def opaque_ref(self, kind: str, internal_id: int) -> str:
         """A stable keyed hash of an internal id: unlinkable without the secret, never the id itself."""

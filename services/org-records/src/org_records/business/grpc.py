@@ -7,6 +7,7 @@ from banso_core.db import Database
 from banso_core.protobuf import fill_message, message_fields
 from org_records.business.schemas import BusinessFields, BusinessOut
 from org_records.business.service import business_service
+from org_records.org import OrgIdentity
 
 
 def business_to_proto(business: BusinessOut) -> records_pb2.Business:
@@ -20,13 +21,14 @@ def business_to_proto(business: BusinessOut) -> records_pb2.Business:
 
 class BusinessRpcs:
     database: Database
+    org: OrgIdentity
 
     async def CreateBusiness(
         self, request: records_pb2.CreateBusinessRequest, context: grpc.aio.ServicerContext
     ) -> records_pb2.CreateBusinessResponse:
         fields = BusinessFields.model_validate(message_fields(request.business))
         async with self.database.session() as session:
-            business = BusinessOut.model_validate(await business_service.create(session, fields))
+            business = BusinessOut.model_validate(await business_service.create(session, fields, self.org))
             await session.commit()
         return records_pb2.CreateBusinessResponse(business=business_to_proto(business))
 

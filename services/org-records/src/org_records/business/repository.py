@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from org_records.business.models import Business
@@ -13,3 +16,18 @@ class BusinessRepository:
         session.add(business)
         await session.flush()
         return business
+
+    async def identities(self, session: AsyncSession) -> Sequence[Row[tuple[str | None, ...]]]:
+        """Every identifying field of every business in the register, for scrubbing."""
+        query = select(
+            Business.name,
+            Business.name_kana,
+            Business.representative,
+            Business.address,
+            Business.phone,
+            Business.fax,
+            Business.email,
+            Business.website,
+            Business.corporate_number,
+        )
+        return (await session.execute(query)).all()

@@ -6,6 +6,7 @@ from banso_core.errors import InvalidInput, NotFound
 from org_records.business.models import Business
 from org_records.business.repository import BusinessRepository
 from org_records.business.schemas import BusinessFields
+from org_records.org import OrgIdentity
 from org_records.staff.repository import StaffRepository
 
 
@@ -14,10 +15,12 @@ class BusinessService:
         self.businesses = BusinessRepository()
         self.staff = StaffRepository()
 
-    async def create(self, session: AsyncSession, fields: BusinessFields) -> Business:
+    async def create(self, session: AsyncSession, fields: BusinessFields, org: OrgIdentity) -> Business:
         if fields.staff_id is not None and await self.staff.get(session, fields.staff_id) is None:
             raise InvalidInput(f"担当者 {fields.staff_id} does not exist", field="staff_id")
-        return await self.businesses.add(session, Business(**fields.model_dump()))
+        business = await self.businesses.add(session, Business(**fields.model_dump()))
+        org.register_scrubber.register_changed()
+        return business
 
     async def get(self, session: AsyncSession, business_id: int) -> Business:
         business = await self.businesses.get(session, business_id)

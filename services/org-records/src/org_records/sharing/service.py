@@ -18,6 +18,7 @@ from org_records.goal.models import Goal
 from org_records.org import OrgIdentity
 from org_records.outbox.repository import OutboxRepository
 from org_records.sharing import events
+from org_records.sharing.scrub import ScrubResult, scrub_goal_text
 from org_records.staff.models import Staff
 
 
@@ -53,7 +54,10 @@ def goal_is_shareable(goal: Goal, business: Business) -> bool:
     return business.sharing_consent and goal.shared
 
 
-def summarize_goal(goal: Goal, business: Business, staff: Staff | None, org: OrgIdentity) -> GoalSummary:
+def summarize_goal(
+    goal: Goal, business: Business, staff: Staff | None, org: OrgIdentity, scrubbed_text: str
+) -> GoalSummary:
+    """The summary of a shareable goal; `scrubbed_text` is the goal text after `scrub_goal_text`."""
     return GoalSummary(
         goal_ref=org.opaque_ref("goal", goal.id),
         op=SummaryOp.upsert,
@@ -69,7 +73,7 @@ def summarize_goal(goal: Goal, business: Business, staff: Staff | None, org: Org
         employee_band=EmployeeBand.of(business.employees).value if business.employees is not None else "",
         set_on=goal.set_on.isoformat(),
         category=goal.category,
-        text=goal.text,
+        text=scrubbed_text,
         status=goal.status,
         achieved_on=goal.achieved_on.isoformat() if goal.achieved_on else "",
     )
@@ -95,11 +99,22 @@ class SharingService:
     ) -> GoalSummary:
         """Queue the goal's current shared state: its summary, or a tombstone when it may not be shared."""
         if goal_is_shareable(goal, business):
-            summary = summarize_goal(goal, business, staff, org)
+            scrubbed = await self.scrub(session, goal.text, org)
+            summary = summarize_goal(goal, business, staff, org, scrubbed.text)
         else:
             summary = goal_tombstone(goal, org, goal.version, goal.updated_at)
         await self._queue(session, summary)
         return summary
+
+    async def preview(
+        self, session: AsyncSession, goal: Goal, business: Business, staff: Staff | None, org: OrgIdentity
+    ) -> tuple[GoalSummary, ScrubResult]:
+        """共有プレビュー: exactly the summary that would leave, and what scrubbing replaced in the text."""
+        scrubbed = await self.scrub(session, goal.text, org)
+        return summarize_goal(goal, business, staff, org, scrubbed.text), scrubbed
+
+    async def scrub(self, session: AsyncSession, text: str, org: OrgIdentity) -> ScrubResult:
+        return scrub_goal_text(text, await org.register_scrubber.current(session))
 
     async def withdraw_goal(self, session: AsyncSession, goal: Goal, org: OrgIdentity, at: dt.datetime) -> None:
         # A deleted goal has no next version of its own; the tombstone takes one past the last.
