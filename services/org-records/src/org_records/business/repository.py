@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,7 @@ class BusinessRepository:
         await session.flush()
         return business
 
-    async def identities(self, session: AsyncSession) -> Sequence[Row[tuple[str | None, ...]]]:
+    async def identities(self, session: AsyncSession) -> Sequence[Row[Any]]:
         """Every identifying field of every business in the register, for scrubbing."""
         query = select(
             Business.name,
