@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from org_records.business.models import Business
@@ -18,7 +18,7 @@ class BusinessRepository:
         await session.flush()
         return business
 
-    async def identities(self, session: AsyncSession) -> Sequence[Row[Any]]:
+    async def identities(self, session: AsyncSession) -> Sequence[Any]:
         """Every identifying field of every business in the register, for scrubbing."""
         query = select(
             Business.name,
