@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from banso_core.vocabulary import BusinessForm, Membership, SupportStage, jsic
+from org_records.schemas import StoredRecord
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 OptionalText = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=300)]
@@ -100,13 +101,9 @@ class BusinessFields(BaseModel):
         return value
 
 
-class BusinessOut(BusinessFields):
+class BusinessOut(BusinessFields, StoredRecord):
     model_config = ConfigDict(from_attributes=True, extra="ignore")
 
-    id: int
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
     business_form_label: str = ""
     jsic_major_label: str = ""
     jsic_middle_label: str = ""

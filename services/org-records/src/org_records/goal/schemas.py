@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from banso_core.vocabulary import GoalCategory, GoalStatus
+from org_records.schemas import StoredRecord
 
 GoalText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -61,14 +62,10 @@ class GoalPatch(BaseModel):
     version: int | None = None
 
 
-class GoalOut(GoalFields):
+class GoalOut(GoalFields, StoredRecord):
     model_config = ConfigDict(from_attributes=True, extra="ignore")
 
-    id: int
     business_id: int
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
     category_label: str = ""
     status_label: str = ""
 

@@ -6,6 +6,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from banso_core.vocabulary import Approach, Attitude, SessionChannel
+from org_records.schemas import StoredRecord
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
@@ -61,14 +62,10 @@ class SupportSessionPatch(BaseModel):
     version: int | None = None
 
 
-class SupportSessionOut(SupportSessionFields):
+class SupportSessionOut(SupportSessionFields, StoredRecord):
     model_config = ConfigDict(from_attributes=True, extra="ignore")
 
-    id: int
     business_id: int
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
     channel_label: str = ""
     approach_label: str = ""
     attitude_label: str = ""
