@@ -156,8 +156,15 @@ class PullConsumer:
     """After this many failed deliveries a message is dead-lettered so that it never blocks the others."""
     streams_needed: list[StreamSpec] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the batch in hand (commit, ack) and return from `run`."""
+        self._stopping.set()
+
     async def run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 js = await self.link.jetstream()
                 for spec in [self.stream, DEAD_LETTERS_STREAM, *self.streams_needed]:
@@ -185,7 +192,7 @@ class PullConsumer:
                 await asyncio.sleep(0.25)
 
     async def _fetch_forever(self, subscription: JetStreamContext.PullSubscription) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 msgs = await subscription.fetch(self.batch_size, timeout=self.fetch_timeout)
             except (NatsTimeoutError, TimeoutError):
@@ -193,6 +200,8 @@ class PullConsumer:
             try:
                 await self.handle_batch(msgs)
             except asyncio.CancelledError:
+                # Stopping mid-batch: hand what was not acked back at once instead of after ack_wait.
+                await asyncio.shield(_nak_all(msgs, delay=0))
                 raise
             except Exception as error:
                 if is_transient(error):
@@ -229,5 +238,18 @@ def is_transient(error: BaseException) -> bool:
 
 async def _nak_all(msgs: Sequence[Msg], delay: float) -> None:
     for msg in msgs:
+        if msg.is_acked:  # acked after its commit; a nak now would be refused anyway
+            continue
         with contextlib.suppress(Exception):
-            await msg.nak(delay=delay)
+            await msg.nak(delay=delay or None)
+
+
+async def stop_gracefully(task: asyncio.Task[None], stop: Callable[[], None], grace_seconds: float = 5.0) -> None:
+    """Ask a background loop to finish its work in hand; cancel it only if it does not within `grace_seconds`."""
+    stop()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), grace_seconds)
+    except TimeoutError:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

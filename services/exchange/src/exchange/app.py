@@ -11,7 +11,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from banso_core.db import Database
 from banso_core.errors import install_http_error_handlers
-from banso_core.messaging import NatsLink
+from banso_core.messaging import NatsLink, stop_gracefully
 from banso_core.service import health_router, start_grpc_server
 from banso_core.telemetry import configure_tracing
 from exchange import grpc_server
@@ -43,9 +43,7 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
             yield
         finally:
             await grpc.stop(grace=2)
-            consumer_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await consumer_task
+            await stop_gracefully(consumer_task, consumer.stop)
             await nats.close()
             await database.close()
 

@@ -11,7 +11,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from banso_core.db import Database
 from banso_core.errors import install_http_error_handlers
-from banso_core.messaging import NatsLink
+from banso_core.messaging import NatsLink, stop_gracefully
 from banso_core.service import health_router, start_grpc_server
 from banso_core.telemetry import configure_tracing
 from org_records import grpc_server
@@ -61,9 +61,7 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
             yield
         finally:
             await grpc.stop(grace=2)
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay_task
+            await stop_gracefully(relay_task, relay.stop)
             await nats.close()
             await database.close()
 

@@ -22,6 +22,7 @@ tracer = trace.get_tracer(__name__)
 
 MAX_TEXT_LENGTH = 400
 MAX_REF_LENGTH = 64
+MAX_VERSION = 2**63 - 1
 
 
 class UndeliverableSummary(ValueError):
@@ -47,8 +48,12 @@ def decode_goal_summary(subject: str, data: bytes) -> IncomingSummary:
         raise UndeliverableSummary(f"payload org {message.org_id!r} differs from subject {subject!r}")
     if not message.goal_ref or len(message.goal_ref) > MAX_REF_LENGTH:
         raise UndeliverableSummary("goal_ref missing or too long")
-    if message.version <= 0:
-        raise UndeliverableSummary("version must be positive")
+    if not 0 < message.version <= MAX_VERSION:
+        raise UndeliverableSummary(f"version must be between 1 and {MAX_VERSION}")
+    try:
+        updated_at = message.updated_at.ToDatetime(tzinfo=dt.UTC)
+    except (ValueError, OverflowError) as error:
+        raise UndeliverableSummary(f"updated_at is not a valid timestamp: {error}") from error
     if message.op == goal_summary_pb2.GOAL_SUMMARY_OP_DELETE:
         withdrawn = True
     elif message.op == goal_summary_pb2.GOAL_SUMMARY_OP_UPSERT:
@@ -62,7 +67,7 @@ def decode_goal_summary(subject: str, data: bytes) -> IncomingSummary:
         goal_ref=message.goal_ref,
         version=message.version,
         withdrawn=withdrawn,
-        updated_at=message.updated_at.ToDatetime(tzinfo=dt.UTC),
+        updated_at=updated_at,
         org_name=message.org_name[:200],
         staff_name=message.staff_name[:100],
         staff_handle=message.staff_handle[:64],
@@ -93,6 +98,9 @@ class GoalSummaryConsumer:
 
     async def run(self) -> None:
         await self.consumer.run()
+
+    def stop(self) -> None:
+        self.consumer.stop()
 
     async def handle_batch(self, msgs: Sequence[Msg]) -> None:
         js = await self.nats.jetstream()

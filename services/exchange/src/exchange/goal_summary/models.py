@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from banso_core.db import UtcDateTime, utc_now
@@ -20,7 +20,7 @@ class SharedGoal(Base):
 
     org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     goal_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(BigInteger)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     org_name: Mapped[str] = mapped_column(String(200), default="")

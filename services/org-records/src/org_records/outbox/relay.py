@@ -57,21 +57,27 @@ class OutboxRelay:
         self.streams = streams
         self.outbox = OutboxRepository()
         self._wakeup = asyncio.Event()
+        self._stopping = asyncio.Event()
         database.sessions.configure(info={WAKE_RELAY: self.wake})
 
     def wake(self) -> None:
+        self._wakeup.set()
+
+    def stop(self) -> None:
+        """Publish the round in hand, mark it sent, and return from `run`."""
+        self._stopping.set()
         self._wakeup.set()
 
     def message_id(self, message: OutboxMessage) -> str:
         return f"{self.org_id}:{message.id}"
 
     async def run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 js = await self.nats.jetstream()
                 for spec in self.streams:
                     await ensure_stream(js, spec)
-                while True:
+                while not self._stopping.is_set():
                     self._wakeup.clear()
                     published = await self.relay_once()
                     if published < self.batch_size:
