@@ -6,6 +6,7 @@ export UV_LINK_MODE := copy
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PROTOS := $(shell find proto/banso -name '*.proto')
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help sync gen run test test-postgres lint format bench clean
@@ -39,8 +40,8 @@ format: sync ## Format and fix what ruff can
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: gen ## Benchmarks (print a table and write bench-results/*.json)
-	.venv/bin/python -m benchmarks
+bench: gen ## Benchmarks of performance.md: tables printed, JSON in bench-results/ (BENCH_ARGS="scrubbing" …)
+	.venv/bin/python tests/benchmarks/run.py $(BENCH_ARGS)
 
 clean: ## Remove generated code, local data and environments
 	find proto/banso -name '*_pb2*.py*' -delete

@@ -27,7 +27,7 @@ class OrgIdentity:
         return digest.hexdigest()[:32]
 
 
-def current_org(request: Request) -> OrgIdentity:
+async def current_org(request: Request) -> OrgIdentity:
     org: OrgIdentity = request.app.state.org
     return org
 

@@ -1,0 +1,70 @@
+"""The load client of `harness.LoadClient`, run as its own process: one JSON command per stdin line, one JSON
+reply per stdout line, until stdin closes.
+
+A command is `{"base_url", "path", "bodies", "count", "concurrency"}`: POST `count` requests, bodies taken in
+turn, with `concurrency` in flight over as many keep-alive connections (reused by later commands to the same
+server). Only httpx is imported here, so that the client starts quickly and stays small.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+
+import httpx
+
+
+async def post_all(client: httpx.AsyncClient, command: dict[str, Any]) -> dict[str, Any]:
+    path, bodies, count = command["path"], command["bodies"], command["count"]
+    latencies: list[float] = []
+    failures: list[str] = []
+    next_index = 0
+
+    async def worker() -> None:
+        nonlocal next_index
+        while next_index < count:
+            index = next_index
+            next_index += 1
+            sent = time.perf_counter()
+            response = await client.post(path, json=bodies[index % len(bodies)])
+            latencies.append(time.perf_counter() - sent)
+            if response.status_code != 201:
+                failures.append(f"{response.status_code} {response.text[:300]}")
+
+    cpu_before = time.process_time()
+    started = time.monotonic()
+    await asyncio.gather(*(worker() for _ in range(command["concurrency"])))
+    finished = time.monotonic()
+    return {
+        "started": started,
+        "finished": finished,
+        "cpu_seconds": time.process_time() - cpu_before,
+        "latencies": [round(latency, 6) for latency in latencies],
+        "failures": len(failures),
+        "failure_sample": failures[:3],
+    }
+
+
+async def serve_commands() -> None:
+    loop = asyncio.get_running_loop()
+    clients: dict[str, httpx.AsyncClient] = {}
+    try:
+        while line := await loop.run_in_executor(None, sys.stdin.readline):
+            command = json.loads(line)
+            base_url, concurrency = command["base_url"], command["concurrency"]
+            if base_url not in clients:
+                limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+                clients[base_url] = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120)
+            reply = await post_all(clients[base_url], command)
+            sys.stdout.write(json.dumps(reply) + "\n")
+            sys.stdout.flush()
+    finally:
+        for client in clients.values():
+            await client.aclose()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve_commands())
