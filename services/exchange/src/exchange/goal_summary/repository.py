@@ -51,7 +51,7 @@ class SharedGoalRepository:
     async def search(self, session: AsyncSession, params: SearchParams) -> tuple[Sequence[SharedGoal], int]:
         conditions = [~SharedGoal.withdrawn]
         for term in params.q.split()[:MAX_TERMS]:
-            conditions.append(SharedGoal.text.contains(term[:MAX_TERM_LENGTH], autoescape=True))
+            conditions.append(SharedGoal.text.icontains(term[:MAX_TERM_LENGTH], autoescape=True))
         for name in ("category", "jsic_major", "status"):
             if value := getattr(params, name):
                 conditions.append(getattr(SharedGoal, name) == value)
@@ -59,7 +59,12 @@ class SharedGoalRepository:
         query = (
             select(SharedGoal)
             .where(*conditions)
-            .order_by(SharedGoal.set_on.desc(), SharedGoal.updated_at.desc(), SharedGoal.goal_ref)
+            .order_by(
+                SharedGoal.set_on.desc().nulls_last(),
+                SharedGoal.updated_at.desc(),
+                SharedGoal.org_id,
+                SharedGoal.goal_ref,
+            )
             .limit(params.limit)
             .offset(params.offset)
         )
