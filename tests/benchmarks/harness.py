@@ -16,13 +16,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from banso_core.testing.servers import NatsServer, PostgresDatabases
+from banso_core.testing.servers import PostgresDatabases
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 POSTGRES_URL_VARIABLES = ("BANSO_BENCH_POSTGRES_URL", "BANSO_TEST_POSTGRES_URL")
@@ -141,18 +141,6 @@ async def scratch_space(prefix: str) -> AsyncIterator[tuple[Path, Databases]]:
             yield Path(directory), databases
         finally:
             await databases.drop_all()
-
-
-@contextmanager
-def running_nats(scratch: Path) -> Iterator[NatsServer]:
-    store = scratch / "nats"
-    store.mkdir()
-    server = NatsServer(store_dir=store)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 class LoadClient:

@@ -31,14 +31,13 @@ from harness import (
     load_client,
     median,
     quantile,
-    running_nats,
     scratch_space,
     selected_backends,
 )
 
 from banso_core.db import Database
 from banso_core.messaging import GOALS_STREAM
-from banso_core.testing.servers import NatsServer, ServedApp
+from banso_core.testing.servers import NatsServer, ServedApp, running_nats_server
 from org_records.app import create_app as create_org_records
 from org_records.business.models import Business
 from org_records.config import OrgRecordsSettings
@@ -361,7 +360,7 @@ async def run(options: argparse.Namespace) -> BenchmarkReport:
     backends = selected_backends(options.backends)
     rounds: list[Round] = []
     async with scratch_space("banso-bench-publish-") as (scratch, databases), load_client() as load:
-        with running_nats(scratch) as nats_server:
+        with running_nats_server(scratch) as nats_server:
             stream = StreamCheck(nats_server.url)
             for backend in backends:
                 rounds += await measure_backend(backend, options, nats_server, databases, load, stream)

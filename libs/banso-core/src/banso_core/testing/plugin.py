@@ -19,7 +19,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from banso_core.testing.servers import NatsServer, PostgresDatabases, docker_engine_reachable
+from banso_core.testing.servers import NatsServer, PostgresDatabases, docker_engine_reachable, running_nats_server
 
 _exporter = InMemorySpanExporter()
 
@@ -48,14 +48,8 @@ def spans() -> Iterator[Callable[[], tuple[ReadableSpan, ...]]]:
 
 @pytest.fixture
 def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
-    store = tmp_path / "nats"
-    store.mkdir()
-    server = NatsServer(store_dir=store)
-    server.start()
-    try:
+    with running_nats_server(tmp_path) as server:
         yield server
-    finally:
-        server.kill()
 
 
 @pytest.fixture(scope="session")

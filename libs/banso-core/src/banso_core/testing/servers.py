@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +86,19 @@ class NatsServer:
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
+
+
+@contextlib.contextmanager
+def running_nats_server(scratch: Path) -> Iterator[NatsServer]:
+    """A JetStream nats-server storing under `scratch/nats`, stopped when the block ends."""
+    store = scratch / "nats"
+    store.mkdir()
+    server = NatsServer(store_dir=store)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
 
 
 class PostgresDatabases:
