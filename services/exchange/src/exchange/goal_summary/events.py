@@ -44,6 +44,11 @@ def decode_goal_summary(subject: str, data: bytes) -> IncomingSummary:
         message.ParseFromString(data)
     except DecodeError as error:
         raise UndeliverableSummary(f"not a banso.events.v1.GoalSummary: {error}") from error
+    if not message.org_id or len(message.org_id) > MAX_REF_LENGTH:
+        raise UndeliverableSummary("org_id missing or longer than 64 characters")
+    for field, value in message.ListFields():
+        if isinstance(value, str) and any(ord(char) < 0x20 and char not in "\t\n\r" for char in value):
+            raise UndeliverableSummary(f"{field.name} contains control characters")
     if message.org_id != org_of_subject(subject):
         raise UndeliverableSummary(f"payload org {message.org_id!r} differs from subject {subject!r}")
     if not message.goal_ref or len(message.goal_ref) > MAX_REF_LENGTH:

@@ -21,6 +21,8 @@ _PURGED_ON_WITHDRAWAL = {
     "achieved_on": None,
 }  # fmt: skip
 MAX_TERMS = 10
+# asyncpg allows 32,767 bind parameters per statement; a summary row takes 18.
+ROWS_PER_STATEMENT = 1_000
 MAX_TERM_LENGTH = 100
 
 
@@ -35,6 +37,10 @@ class SharedGoalRepository:
             if summary.withdrawn:
                 row |= _PURGED_ON_WITHDRAWAL
             rows.append(row)
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            await self._upsert_rows(session, rows[start : start + ROWS_PER_STATEMENT])
+
+    async def _upsert_rows(self, session: AsyncSession, rows: list[dict[str, Any]]) -> None:
         insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
         statement = insert(SharedGoal).values(rows)
         excluded = statement.excluded
