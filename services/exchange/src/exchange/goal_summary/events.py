@@ -15,6 +15,7 @@ from banso.events.v1 import goal_summary_pb2
 from banso_core.db import Database
 from banso_core.messaging import GOALS_STREAM, NatsLink, PullConsumer, dead_letter, org_of_subject
 from banso_core.telemetry import context_from_headers
+from banso_core.text import has_control_characters
 from exchange.goal_summary.service import IncomingSummary, goal_summary_service
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def decode_goal_summary(subject: str, data: bytes) -> IncomingSummary:
     if not message.org_id or len(message.org_id) > MAX_REF_LENGTH:
         raise UndeliverableSummary("org_id missing or longer than 64 characters")
     for field, value in message.ListFields():
-        if isinstance(value, str) and any(ord(char) < 0x20 and char not in "\t\n\r" for char in value):
+        if isinstance(value, str) and has_control_characters(value):
             raise UndeliverableSummary(f"{field.name} contains control characters")
     if message.org_id != org_of_subject(subject):
         raise UndeliverableSummary(f"payload org {message.org_id!r} differs from subject {subject!r}")

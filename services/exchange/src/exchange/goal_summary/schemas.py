@@ -3,26 +3,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from banso_core.text import NoControlCharacters
 from banso_core.vocabulary import BusinessForm, EmployeeBand, GoalCategory, GoalStatus, jsic, label_of
 
 
 class SearchParams(BaseModel):
-    q: Annotated[str, StringConstraints(max_length=10_000)] = Field(default="", description="Words in 目標")
+    q: Annotated[str, StringConstraints(max_length=10_000), NoControlCharacters] = Field(
+        default="", description="Words in 目標"
+    )
     category: str | None = None
     jsic_major: str | None = None
     status: str | None = None
     limit: int = Field(default=20, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=1_000_000)
-
-    @field_validator("q")
-    @classmethod
-    def no_control_characters(cls, value: str) -> str:
-        # PostgreSQL cannot hold U+0000 in text at all, and no goal text contains control characters.
-        if any(ord(char) < 0x20 and char not in "\t\n\r" for char in value):
-            raise ValueError("q must not contain control characters such as NUL")
-        return value
 
 
 class SharedGoalOut(BaseModel):

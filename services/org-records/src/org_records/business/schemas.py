@@ -14,11 +14,12 @@ from pydantic import (
     model_validator,
 )
 
+from banso_core.text import NoControlCharacters
 from banso_core.vocabulary import BusinessForm, Membership, SupportStage, jsic
 from org_records.schemas import StoredRecord
 
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-OptionalText = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=300)]
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlCharacters]
+OptionalText = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=300), NoControlCharacters]
 
 
 def corporate_number_is_valid(number: str) -> bool:
@@ -39,9 +40,9 @@ class BusinessFields(BaseModel):
     name_kana: OptionalText = None
     representative: OptionalText = None
     address: OptionalText = None
-    phone: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=30)] = None
-    fax: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=30)] = None
-    email: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=254)] = None
+    phone: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=30), NoControlCharacters] = None
+    fax: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=30), NoControlCharacters] = None
+    email: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=254), NoControlCharacters] = None
     website: OptionalText = None
     corporate_number: str | None = Field(default=None, description="法人番号 (13 digits, check digit verified)")
     business_form: BusinessForm

@@ -13,10 +13,11 @@ from pydantic import (
     model_validator,
 )
 
+from banso_core.text import NoControlCharacters
 from banso_core.vocabulary import GoalCategory, GoalStatus
 from org_records.schemas import StoredRecord
 
-GoalText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+GoalText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlCharacters]
 
 
 class GoalFields(BaseModel):
@@ -30,7 +31,9 @@ class GoalFields(BaseModel):
     status: GoalStatus = Field(default=GoalStatus.not_started, description="支援状況")
     achieved_on: dt.date | None = Field(default=None, validate_default=True, description="達成日")
     staff_id: int | None = Field(default=None, description="担当者")
-    plan_theme: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=100)] = None
+    plan_theme: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=100), NoControlCharacters] = (
+        None
+    )
     shared: bool = Field(default=True, description="共有: per-goal opt-out of sharing")
 
     @field_validator("achieved_on")

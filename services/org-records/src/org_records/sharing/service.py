@@ -12,14 +12,18 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from banso_core.errors import NotFound
 from banso_core.vocabulary import EmployeeBand
 from org_records.business.models import Business
+from org_records.business.repository import BusinessRepository
 from org_records.goal.models import Goal
+from org_records.goal.repository import GoalRepository
 from org_records.org import OrgIdentity
 from org_records.outbox.repository import OutboxRepository
 from org_records.sharing import events
 from org_records.sharing.scrub import ScrubResult, scrub_goal_text
 from org_records.staff.models import Staff
+from org_records.staff.repository import StaffRepository
 
 
 class SummaryOp(StrEnum):
@@ -90,9 +94,20 @@ def goal_tombstone(goal: Goal, org: OrgIdentity, version: int, at: dt.datetime) 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SharePreview:
+    goal_id: int
+    summary: GoalSummary | None = None
+    scrubbed: ScrubResult | None = None
+    withheld_because: str | None = None
+
+
 class SharingService:
     def __init__(self, outbox: OutboxRepository | None = None) -> None:
         self.outbox = outbox or OutboxRepository()
+        self.goals = GoalRepository()
+        self.businesses = BusinessRepository()
+        self.staff = StaffRepository()
 
     async def publish_goal(
         self, session: AsyncSession, goal: Goal, business: Business, staff: Staff | None, org: OrgIdentity
@@ -106,12 +121,20 @@ class SharingService:
         await self._queue(session, summary)
         return summary
 
-    async def preview(
-        self, session: AsyncSession, goal: Goal, business: Business, staff: Staff | None, org: OrgIdentity
-    ) -> tuple[GoalSummary, ScrubResult]:
-        """共有プレビュー: exactly the summary that would leave, and what scrubbing replaced in the text."""
+    async def preview(self, session: AsyncSession, goal_id: int, org: OrgIdentity) -> SharePreview:
+        """共有プレビュー: exactly the summary that would leave for a goal, and what scrubbing replaced."""
+        goal = await self.goals.get(session, goal_id)
+        if goal is None:
+            raise NotFound(f"goal {goal_id} not found")
+        business = await self.businesses.get(session, goal.business_id)
+        assert business is not None  # goal.business_id is a foreign key
+        if not business.sharing_consent:
+            return SharePreview(goal_id, withheld_because="事業者の共有同意がありません (no sharing consent)")
+        if not goal.shared:
+            return SharePreview(goal_id, withheld_because="この目標は共有しない設定です (sharing turned off)")
+        staff = await self.staff.get(session, goal.staff_id) if goal.staff_id is not None else None
         scrubbed = await self.scrub(session, goal.text, org)
-        return summarize_goal(goal, business, staff, org, scrubbed.text), scrubbed
+        return SharePreview(goal_id, summarize_goal(goal, business, staff, org, scrubbed.text), scrubbed)
 
     async def scrub(self, session: AsyncSession, text: str, org: OrgIdentity) -> ScrubResult:
         return scrub_goal_text(text, await org.register_scrubber.current(session))

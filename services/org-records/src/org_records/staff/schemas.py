@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from banso_core.text import NoControlCharacters
+
 StaffRole = Literal["advisor", "lead_advisor", "assistant", "clerk", "org_admin", "prefecture", "readonly"]
 
 
@@ -13,7 +15,9 @@ class StaffFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    display_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoControlCharacters
+    ]
     email: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=254)] = None
     role: StaffRole = "advisor"
     active: bool = True

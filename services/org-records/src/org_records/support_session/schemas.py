@@ -5,6 +5,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from banso_core.text import NoControlCharacters
 from banso_core.vocabulary import Approach, Attitude, SessionChannel
 from org_records.schemas import StoredRecord
 
@@ -26,11 +27,15 @@ class SupportSessionFields(BaseModel):
     approach: Approach = Field(description="支援者のアプローチ")
     attitude: Attitude = Field(description="事業者の姿勢")
     goal_ids: list[int] = Field(default_factory=list, max_length=50, description="この支援で扱った目標")
-    notes: Annotated[str | None, StringConstraints(max_length=10_000)] = Field(
+    notes: Annotated[str | None, StringConstraints(max_length=10_000), NoControlCharacters] = Field(
         default=None, description="支援内容の詳細 (private: never shared)"
     )
-    next_action: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=500)] = None
-    expert_name: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=100)] = None
+    next_action: Annotated[
+        str | None, StringConstraints(strip_whitespace=True, max_length=500), NoControlCharacters
+    ] = None
+    expert_name: Annotated[
+        str | None, StringConstraints(strip_whitespace=True, max_length=100), NoControlCharacters
+    ] = None
     staff_id: int | None = None
 
     @field_validator("held_on")
