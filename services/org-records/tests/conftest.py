@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -9,9 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from banso.records.v1 import records_pb2_grpc
+from banso_core.testing.auth import BearerToken, bearer_headers
 from banso_core.testing.servers import NatsServer, ServedApp
 from org_records.app import create_app
 from org_records.config import OrgRecordsSettings
+
+ADMIN_LOGIN, ADMIN_PASSWORD = "admin", "admin-password"
+PASSWORD = "staff-password"
+_logins = itertools.count(1)
 
 BUSINESS = {
     "name": "有限会社加賀漆器工房",
@@ -41,6 +48,8 @@ async def org_records(nats_server: NatsServer, database_url: str) -> AsyncIterat
         grpc_port=0,
         sharing_secret="test-secret",
         relay_poll_seconds=0.2,
+        bootstrap_admin_login=ADMIN_LOGIN,
+        bootstrap_admin_password=ADMIN_PASSWORD,
     )
     served = ServedApp(create_app(settings))
     await served.start()
@@ -51,15 +60,57 @@ async def org_records(nats_server: NatsServer, database_url: str) -> AsyncIterat
 
 
 @pytest.fixture
-async def client(org_records: ServedApp) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=org_records.url) as client:
+async def anonymous_client(org_records: ServedApp) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=org_records.url, timeout=30) as client:
         yield client
 
 
 @pytest.fixture
-async def records_stub(org_records: ServedApp) -> AsyncIterator[records_pb2_grpc.RecordsServiceStub]:
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{org_records.app.state.grpc_port}") as channel:
-        yield records_pb2_grpc.RecordsServiceStub(channel)
+async def client(org_records: ServedApp) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in as the organization's administrator (every permission)."""
+    headers = await bearer_headers(org_records.url, ADMIN_LOGIN, ADMIN_PASSWORD)
+    async with httpx.AsyncClient(base_url=org_records.url, headers=headers, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def client_as(
+    org_records: ServedApp, client: httpx.AsyncClient
+) -> Callable[[str], contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]:
+    """A client signed in as a new member of staff with the given role."""
+
+    @contextlib.asynccontextmanager
+    async def signed_in(role: str) -> AsyncIterator[httpx.AsyncClient]:
+        login = f"{role.replace('_', '-')}-{next(_logins)}"
+        response = await client.post(
+            "/api/v1/staff", json={"display_name": f"{role} 担当", "role": role, "login": login, "password": PASSWORD}
+        )
+        assert response.status_code == 201, response.text
+        headers = await bearer_headers(org_records.url, login, PASSWORD)
+        async with httpx.AsyncClient(base_url=org_records.url, headers=headers, timeout=30) as signed:
+            yield signed
+
+    return signed_in
+
+
+@pytest.fixture
+async def grpc_token(org_records: ServedApp) -> str:
+    headers = await bearer_headers(org_records.url, ADMIN_LOGIN, ADMIN_PASSWORD)
+    return headers["Authorization"].removeprefix("Bearer ")
+
+
+@pytest.fixture
+async def grpc_channel(org_records: ServedApp, grpc_token: str) -> AsyncIterator[grpc.aio.Channel]:
+    """A channel whose every call carries the administrator's token."""
+    async with grpc.aio.insecure_channel(
+        f"127.0.0.1:{org_records.app.state.grpc_port}", interceptors=[BearerToken(grpc_token)]
+    ) as channel:
+        yield channel
+
+
+@pytest.fixture
+def records_stub(grpc_channel: grpc.aio.Channel) -> records_pb2_grpc.RecordsServiceStub:
+    return records_pb2_grpc.RecordsServiceStub(grpc_channel)
 
 
 @pytest.fixture

@@ -39,6 +39,11 @@ class NotFound(DomainError):
     grpc_status = grpc.StatusCode.NOT_FOUND
 
 
+class Unauthenticated(DomainError):
+    http_status = 401
+    grpc_status = grpc.StatusCode.UNAUTHENTICATED
+
+
 class Forbidden(DomainError):
     http_status = 403
     grpc_status = grpc.StatusCode.PERMISSION_DENIED
@@ -66,7 +71,8 @@ def describe_validation_error(error: ValidationError) -> str:
 def install_http_error_handlers(app: FastAPI) -> None:
     async def on_domain_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)
-        return JSONResponse(status_code=exc.http_status, content={"detail": exc.detail()})
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        return JSONResponse(status_code=exc.http_status, content={"detail": exc.detail()}, headers=headers)
 
     async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError | ValidationError)

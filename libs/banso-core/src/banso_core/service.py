@@ -18,10 +18,17 @@ GrpcRegistration = Callable[[grpc.aio.Server], None]
 
 
 async def start_grpc_server(
-    host: str, port: int, registrations: Sequence[GrpcRegistration], service_names: Sequence[str]
+    host: str,
+    port: int,
+    registrations: Sequence[GrpcRegistration],
+    service_names: Sequence[str],
+    interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
 ) -> tuple[grpc.aio.Server, int]:
-    """Start a grpc.aio server with the health service and reflection; returns it and its port."""
-    server = grpc.aio.server(interceptors=[DomainErrorInterceptor()])
+    """Start a grpc.aio server with the health service and reflection; returns it and its port.
+
+    `interceptors` run inside the one that maps domain errors to status codes, so they may raise domain errors.
+    """
+    server = grpc.aio.server(interceptors=[DomainErrorInterceptor(), *interceptors])
     for register in registrations:
         register(server)
     health_servicer = health.aio.HealthServicer()

@@ -41,6 +41,29 @@ class OrgKind(LabelledCode):
     other = "other", "その他"
 
 
+class StaffRole(LabelledCode):
+    """担当者の役割."""
+
+    advisor = "advisor", "経営指導員"
+    lead_advisor = "lead_advisor", "法定経営指導員"
+    assistant = "assistant", "補助員"
+    clerk = "clerk", "一般職員"
+    org_admin = "org_admin", "団体管理者"
+    prefecture = "prefecture", "県職員"
+    readonly = "readonly", "閲覧のみ"
+
+
+class AuditAction(LabelledCode):
+    """監査ログの操作."""
+
+    read = "read", "閲覧"
+    create = "create", "登録"
+    update = "update", "更新"
+    delete = "delete", "削除"
+    sign_in = "sign_in", "ログイン"
+    other = "other", "その他"
+
+
 class BusinessForm(LabelledCode):
     """事業形態."""
 

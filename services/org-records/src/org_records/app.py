@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from banso_core.db import Database
@@ -14,7 +15,13 @@ from banso_core.errors import install_http_error_handlers
 from banso_core.messaging import NatsLink, stop_gracefully
 from banso_core.service import health_router, start_grpc_server
 from banso_core.telemetry import configure_tracing
+from banso_core.tokens import TokenIssuer, TokenVerifier, load_or_create_signing_key
 from org_records import grpc_server
+from org_records.audit.endpoints import router as audit_router
+from org_records.auth.endpoints import admin_only, admin_writes, staff_access
+from org_records.auth.endpoints import router as auth_router
+from org_records.auth.grpc import AccessInterceptor
+from org_records.auth.service import auth_service, startup_logins
 from org_records.business.endpoints import router as business_router
 from org_records.config import OrgRecordsSettings
 from org_records.db import MIGRATIONS
@@ -36,9 +43,17 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
         sharing_secret=settings.sharing_secret.get_secret_value().encode(),
     )
 
+    signing_key = load_or_create_signing_key(settings.signing_key_path)
+    verifier = TokenVerifier.from_registry(settings.federation_registry, **{settings.org_id: signing_key.public_key()})
+    issuer = TokenIssuer(settings.org_id, signing_key, dt.timedelta(minutes=settings.token_ttl_minutes))
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = await Database.open(settings.database_url, migrations=MIGRATIONS)
+        async with database.session() as session:
+            for login, password, display_name, role in startup_logins(settings):
+                await auth_service.ensure_login(session, login, password, display_name, role)
+            await session.commit()
         nats = NatsLink(settings.nats_url, name=f"org-records:{settings.org_id}")
         await nats.start()
         relay = OutboxRelay(
@@ -54,6 +69,7 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
             settings.grpc_port,
             grpc_server.registrations(database, org),
             grpc_server.SERVICE_NAMES,
+            [AccessInterceptor(database, org, verifier, set(grpc_server.SERVICE_NAMES))],
         )
         app.state.database, app.state.nats, app.state.relay = database, nats, relay
         app.state.grpc_port = grpc_port
@@ -72,12 +88,13 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     )
     app.state.org = org
     app.state.settings = settings
+    app.state.token_issuer, app.state.token_verifier = issuer, verifier
     install_http_error_handlers(app)
     app.include_router(health_router())
-    app.include_router(staff_router)
-    app.include_router(business_router)
-    app.include_router(goal_router)
-    app.include_router(support_session_router)
-    app.include_router(sharing_router)
+    app.include_router(auth_router)
+    app.include_router(audit_router, dependencies=[Depends(admin_only)])
+    app.include_router(staff_router, dependencies=[Depends(admin_writes)])
+    for router in (business_router, goal_router, support_session_router, sharing_router):
+        app.include_router(router, dependencies=[Depends(staff_access)])
     FastAPIInstrumentor.instrument_app(app)
     return app

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -26,3 +28,16 @@ class OrgRecordsSettings(ServiceSettings):
     """Outbox rows published per relay round."""
     relay_poll_seconds: float = 1.0
     """How often the relay looks for rows when nothing wakes it (rows written by another process)."""
+    signing_key_path: Path | None = None
+    """Ed25519 private key (PEM) that signs staff tokens; created when missing. Unset: a new key per start."""
+    federation_registry: Path | None = None
+    """Federation registry (JSON) with the organizations' public keys, so that tokens of other organizations are
+    recognised and refused with 403 rather than 401."""
+    token_ttl_minutes: int = 30
+    """Lifetime of a staff token."""
+    bootstrap_admin_login: str | None = None
+    """Creates this org-admin login at startup when it does not exist (first install)."""
+    bootstrap_admin_password: SecretStr | None = None
+    demo_logins: bool = False
+    """Create the demo logins (demo-advisor, demo-admin; demo-prefecture at a prefecture), password `demo`.
+    Only for demo data."""

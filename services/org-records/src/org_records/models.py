@@ -1,5 +1,6 @@
 """Every table of the service, so that migrations see the whole schema."""
 
+from org_records.audit.models import AuditEntry
 from org_records.business.models import Business
 from org_records.db import Base
 from org_records.goal.models import Goal
@@ -7,4 +8,4 @@ from org_records.outbox.models import OutboxMessage
 from org_records.staff.models import Staff
 from org_records.support_session.models import SupportSession, session_goal
 
-__all__ = ["Base", "Business", "Goal", "OutboxMessage", "Staff", "SupportSession", "session_goal"]
+__all__ = ["AuditEntry", "Base", "Business", "Goal", "OutboxMessage", "Staff", "SupportSession", "session_goal"]

@@ -20,5 +20,8 @@ class Staff(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(20), default="advisor")
+    login: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """ログインID; staff without one cannot sign in."""
+    password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
