@@ -1,8 +1,10 @@
 """The whole federation on one machine, with demo data: `make run` (Ctrl-C stops it).
 
-Starts a JetStream nats-server (unless BANSO_NATS_URL names one), three org-records instances, the exchange,
-analytics and notices, each as its own uvicorn process configured only through its environment variables.
-Data lives under var/ in the repository (SQLite files, the JetStream store, logs); delete var/ to start over.
+Starts a JetStream nats-server (unless BANSO_NATS_URL names one), three org-records instances and the
+prefecture's own entry (its staff sign in there), the exchange, analytics and notices, each as its own uvicorn
+process configured only through its environment variables. Each organization gets an Ed25519 signing key and the
+federation registry (var/federation.json) lists their public keys. Data lives under var/ in the repository (SQLite
+files, keys, the JetStream store, logs); delete var/ to start over.
 
 Environment:
   BANSO_NATS_URL     use this NATS server and start none
@@ -35,6 +37,7 @@ from typing import Any
 from demo_data import demo_records
 
 from banso_core.messaging import nats_server_binary
+from banso_core.tokens import load_or_create_signing_key, public_key_pem
 
 REPO = Path(__file__).resolve().parent.parent
 VAR = REPO / "var"
@@ -70,6 +73,9 @@ ORGANIZATIONS = (
     Organization("nanao-cci", "七尾商工会議所", "cci", 8102, 50102),
     Organization("ishikawa-shokoren", "石川県商工会連合会", "federation", 8103, 50103),
 )
+PREFECTURE = Organization("ishikawa-pref", "石川県 商工労働部 経営支援課", "prefecture", 8104, 50104)
+"""The prefecture's own entry: where 県 staff sign in. It keeps no businesses."""
+DEMO_PASSWORD = "demo"
 HUB_SERVICES = (
     HubService("exchange", "exchange 目標の共有", "EXCHANGE_", 8200, 50200),
     HubService("analytics", "analytics 集計・分析", "ANALYTICS_", 8300, 50300),
@@ -255,9 +261,12 @@ def federation_services(offset: int) -> tuple[list[Service], Service]:
                 "ORG_NAME": org.name,
                 "ORG_KIND": org.kind,
                 "SHARING_SECRET": sharing_secret(org.org_id),
+                "SIGNING_KEY_PATH": str(signing_key_path(org.org_id)),
+                "FEDERATION_REGISTRY": str(REGISTRY),
+                "DEMO_LOGINS": "true",
             },
         )
-        for org in ORGANIZATIONS
+        for org in (*ORGANIZATIONS, PREFECTURE)
     ]
     hub = [
         Service(
@@ -271,6 +280,28 @@ def federation_services(offset: int) -> tuple[list[Service], Service]:
         for hub in HUB_SERVICES
     ]
     return [*org_records, *hub], hub[0]
+
+
+REGISTRY = VAR / "federation.json"
+
+
+def signing_key_path(org_id: str) -> Path:
+    return VAR / "keys" / f"{org_id}.pem"
+
+
+def write_federation_registry() -> None:
+    """The organizations and their public keys, so that every service can tell whose token it holds."""
+    organizations = [
+        {
+            "id": org.org_id,
+            "name": org.name,
+            "kind": org.kind,
+            "public_key": public_key_pem(load_or_create_signing_key(signing_key_path(org.org_id))),
+        }
+        for org in (*ORGANIZATIONS, PREFECTURE)
+    ]
+    REGISTRY.parent.mkdir(parents=True, exist_ok=True)
+    REGISTRY.write_text(json.dumps({"organizations": organizations}, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def sharing_secret(org_id: str) -> str:
@@ -369,32 +400,48 @@ def get_json(url: str) -> Any:
         raise FederationError(f"GET {url} failed: {error}") from None
 
 
-def post_json(url: str, body: dict[str, Any]) -> Any:
+def call_json(method: str, url: str, body: dict[str, Any] | None = None, token: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
         url,
-        data=json.dumps(body, ensure_ascii=False).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
+        data=None if body is None else json.dumps(body, ensure_ascii=False).encode(),
+        headers=headers,
+        method=method,
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            payload = response.read()
+            return json.loads(payload) if payload else None
     except urllib.error.HTTPError as error:
-        raise FederationError(f"POST {url} answered {error.code}: {error.read().decode(errors='replace')}") from None
+        detail = error.read().decode(errors="replace")
+        raise FederationError(f"{method} {url} answered {error.code}: {detail}") from None
+
+
+def sign_in(service: Service, login: str, password: str) -> str:
+    answer = call_json("POST", f"{service.base_url}/api/v1/auth/token", {"login": login, "password": password})
+    return str(answer["access_token"])
 
 
 def load_demo_data(service: Service, org: Organization) -> str:
     """Load the organization's demo records through its REST API, unless its database already has businesses."""
-    if http_status(f"{service.base_url}/api/v1/businesses/1") == 200:
-        return f"{org.name}: existing data kept"
-    records = demo_records(org.org_id)
+    token = sign_in(service, "demo-admin", DEMO_PASSWORD)
     api = f"{service.base_url}/api/v1"
-    staff_ids = [post_json(f"{api}/staff", member)["id"] for member in records.staff]
+    try:
+        call_json("GET", f"{api}/businesses/1", token=token)
+        return f"{org.name}: existing data kept"
+    except FederationError as error:
+        if "answered 404" not in str(error):
+            raise
+    records = demo_records(org.org_id)
+    staff_ids = [call_json("POST", f"{api}/staff", member, token)["id"] for member in records.staff]
     for business in records.businesses:
         StopSignals.check()
-        created = post_json(f"{api}/businesses", business.fields | {"staff_id": staff_ids[business.staff_index]})
+        body = business.fields | {"staff_id": staff_ids[business.staff_index]}
+        created = call_json("POST", f"{api}/businesses", body, token)
         for goal in business.goals:
-            post_json(f"{api}/businesses/{created['id']}/goals", goal)
+            call_json("POST", f"{api}/businesses/{created['id']}/goals", goal, token)
     goals = sum(len(business.goals) for business in records.businesses)
     return f"{org.name}: demo data loaded ({len(records.businesses)} businesses, {goals} goals)"
 
@@ -478,8 +525,22 @@ def print_urls(services: list[Service], exchange: Service, nats_url: str, starte
     first_org = services[0]
     say("\nSearch the goals shared across organizations (「サウナ」):")
     say(f"  curl -s '{exchange.base_url}/api/v1/goals/search?q={query}'")
-    say(f"One business in {ORGANIZATIONS[0].name}'s own records (never shared):")
-    say(f"  curl -s {first_org.base_url}/api/v1/businesses/1")
+    say("\nDemo logins (password `demo`; demo data only):")
+    logins = [["login", "role", "where"]]
+    for org, service in zip(ORGANIZATIONS, services, strict=False):
+        logins.append(["demo-advisor", "経営指導員 advisor", f"{org.name}  {service.base_url}"])
+        logins.append(["demo-admin", "団体管理者 org_admin", f"{org.name}  {service.base_url}"])
+    prefecture = services[len(ORGANIZATIONS)]
+    logins.append(["demo-prefecture", "県職員 prefecture", f"{PREFECTURE.name}  {prefecture.base_url}"])
+    print_table(logins)
+    say(f"\nOne business in {ORGANIZATIONS[0].name}'s own records (never shared; sign in first):")
+    sign_in_request = (
+        f"curl -s -X POST {first_org.base_url}/api/v1/auth/token -H 'Content-Type: application/json' "
+        """-d '{"login":"demo-advisor","password":"demo"}'"""
+    )
+    read_token = """python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'"""
+    say(f"  TOKEN=$({sign_in_request} | {read_token})")
+    say(f'  curl -s -H "Authorization: Bearer $TOKEN" {first_org.base_url}/api/v1/businesses/1')
     say("Every gRPC server has reflection and the health service:")
     say(f"  grpcurl -plaintext {HOST}:{exchange.grpc_port} list")
     say("\nCtrl-C stops everything.")
@@ -495,6 +556,7 @@ def start(services: list[Service], exchange: Service, broker: Broker | None) -> 
     started_at = time.monotonic()
     check_ports_free(services, broker)
     LOGS.mkdir(parents=True, exist_ok=True)
+    write_federation_registry()
     say(f"Logs: {relative(LOGS)}/ (one file per process)")
     if broker is not None:
         nats_url = broker.url

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from banso_core.testing.auth import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD
 from banso_core.testing.servers import NatsServer, ServedApp
 from exchange.app import create_app as create_exchange
 from exchange.config import ExchangeSettings
@@ -33,6 +34,8 @@ class Federation:
             grpc_port=0,
             sharing_secret=f"secret-of-{org_id}",
             relay_poll_seconds=0.2,
+            bootstrap_admin_login=TEST_ADMIN_LOGIN,
+            bootstrap_admin_password=TEST_ADMIN_PASSWORD,
             **overrides,
         )
         served = ServedApp(create_org_records(settings))

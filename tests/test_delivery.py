@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
+from banso_core.testing.auth import signed_in_client
 from banso_core.testing.servers import eventually
 from exchange.goal_summary.models import SharedGoal
 
@@ -32,7 +32,7 @@ async def _exchange_rows(federation) -> tuple[int, int]:
 
 
 async def _write_goals(org, first: int, count: int) -> list[int]:
-    async with httpx.AsyncClient(base_url=org.url) as client:
+    async with signed_in_client(org.url) as client:
         business = (await client.post("/api/v1/businesses", json=BUSINESS)).json()
         ids = []
         for number in range(first, first + count):
@@ -81,7 +81,7 @@ async def test_updates_end_at_the_newest_version(federation):
     nanao = await federation.start_org("nanao-cci", "七尾商工会議所")
     await federation.start_exchange()
     (goal_id,) = await _write_goals(nanao, 0, 1)
-    async with httpx.AsyncClient(base_url=nanao.url) as client:
+    async with signed_in_client(nanao.url) as client:
         for version in range(1, 6):
             response = await client.patch(
                 f"/api/v1/goals/{goal_id}", json={"text": f"日本酒の海外販路開拓 改訂{version}", "version": version}

@@ -4,12 +4,12 @@ crosses the wire."""
 from __future__ import annotations
 
 import grpc
-import httpx
 import nats
 import pytest
 
 from banso.events.v1 import goal_summary_pb2
 from banso.exchange.v1 import exchange_pb2, exchange_pb2_grpc
+from banso_core.testing.auth import signed_in_client
 from banso_core.testing.servers import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -51,7 +51,7 @@ async def test_goal_travels_from_records_to_exchange_without_identity(federation
     broker = await nats.connect(federation.nats.url)
     wire = await broker.subscribe("banso.goals.>")
 
-    async with httpx.AsyncClient(base_url=kanazawa.url) as client:
+    async with signed_in_client(kanazawa.url) as client:
         staff = (
             await client.post("/api/v1/staff", json={"display_name": "北村 担当", "email": "kitamura@cci.example"})
         ).json()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
+from banso_core.testing.auth import signed_in_client
 from banso_core.testing.servers import eventually
 
 pytestmark = pytest.mark.e2e
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 async def test_one_trace_spans_request_outbox_relay_and_consume(federation, spans):
     kanazawa = await federation.start_org("kanazawa-cci", "金沢商工会議所")
     await federation.start_exchange()
-    async with httpx.AsyncClient(base_url=kanazawa.url) as client:
+    async with signed_in_client(kanazawa.url) as client:
         business = (
             await client.post(
                 "/api/v1/businesses",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
@@ -39,3 +40,17 @@ class BearerToken(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
             client_call_details.wait_for_ready,
         )
         return await continuation(details, request)
+
+
+TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD = "admin", "admin-password"
+"""The bootstrap administrator test instances are started with."""
+
+
+@contextlib.asynccontextmanager
+async def signed_in_client(
+    base_url: str, login: str = TEST_ADMIN_LOGIN, password: str = TEST_ADMIN_PASSWORD, **options: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of `base_url` carrying the token of `login` (by default the test administrator)."""
+    headers = await bearer_headers(base_url, login, password)
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=30, **options) as client:
+        yield client
