@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parent.parent
 VAR = REPO / "var"
 LOGS = VAR / "log"
 HOST = "127.0.0.1"
-STARTUP_TIMEOUT = 90.0
+STARTUP_TIMEOUT = 180.0
 DELIVERY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 
@@ -222,17 +222,7 @@ class Service(ChildProcess):
         return {**os.environ, "PYTHONUNBUFFERED": "1", **prefixed}
 
     def start(self, nats_url: str) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            self.app,
-            "--factory",
-            "--host",
-            HOST,
-            "--port",
-            str(self.http_port),
-        ]
+        command = [sys.executable, "-m", self.app.split(".", 1)[0]]
         self.launch(command, self.environment(nats_url))
 
     def is_healthy(self) -> bool:

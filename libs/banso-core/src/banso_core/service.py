@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import grpc
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
@@ -13,6 +14,7 @@ from grpc_reflection.v1alpha import reflection
 from banso_core.db import Database
 from banso_core.errors import DomainErrorInterceptor
 from banso_core.messaging import NatsLink
+from banso_core.settings import ServiceSettings
 
 GrpcRegistration = Callable[[grpc.aio.Server], None]
 
@@ -65,3 +67,10 @@ def health_router() -> APIRouter:
         return JSONResponse(status_code=200 if ready else 503, content={"ready": ready, "checks": checks})
 
     return router
+
+
+def run_service(create_app: Callable[[Any], FastAPI], settings: ServiceSettings) -> None:
+    """`python -m <service>`: serve the app on the host and port its own settings name."""
+    import uvicorn
+
+    uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port)

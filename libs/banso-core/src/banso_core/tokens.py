@@ -102,7 +102,7 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             raise Unauthenticated(f"the bearer token is malformed ({error})") from None
         key = self.public_keys.get(issuer) if isinstance(issuer, str) else None
-        if key is None:
+        if key is None or not isinstance(issuer, str):
             raise Unauthenticated(f"the token was issued by an organization this service does not know ({issuer!r})")
         try:
             claims: dict[str, Any] = jwt.decode(

@@ -36,11 +36,10 @@ def rpc_permission(method: str) -> Permission:
 
 def business_id_of(method: str, request: Any) -> int | None:
     """The business a request concerns, when its message says so, for the audit log."""
-    if getattr(request, "business_id", 0):
-        return int(request.business_id)
-    if method.endswith(("/GetBusiness", "/UpdateBusiness", "/DeleteBusiness")) and getattr(request, "id", 0):
-        return int(request.id)
-    return None
+    business_id = getattr(request, "business_id", None)
+    if not business_id and method.endswith(("/GetBusiness", "/UpdateBusiness", "/DeleteBusiness")):
+        business_id = getattr(request, "id", None)
+    return int(business_id) if business_id else None
 
 
 class AccessInterceptor(grpc.aio.ServerInterceptor):

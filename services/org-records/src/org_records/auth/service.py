@@ -76,7 +76,7 @@ class AuthService:
         staff = await self.staff.get(session, principal.staff)
         if staff is None or not staff.active:
             raise Unauthenticated("このアカウントは無効です (this account is no longer active)")
-        role = StaffRole(staff.role)
+        role = StaffRole[staff.role]
         if permission not in ROLE_PERMISSIONS[role]:
             raise Forbidden(f"{role.label}の権限では{PERMISSION_LABELS[permission]}できません (role {role} may not)")
         return staff
