@@ -24,6 +24,8 @@ from org_records.outbox.relay import OutboxRelay
 from org_records.sharing.endpoints import router as sharing_router
 from org_records.staff.endpoints import router as staff_router
 from org_records.support_session.endpoints import router as support_session_router
+from org_records.transfer.endpoints import router as transfer_router
+from org_records.transfer.service import ImportJobs
 
 
 def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
@@ -60,6 +62,7 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.import_jobs.close()
             await grpc.stop(grace=2)
             await stop_gracefully(relay_task, relay.stop)
             await nats.close()
@@ -72,6 +75,7 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     )
     app.state.org = org
     app.state.settings = settings
+    app.state.import_jobs = ImportJobs(max_rows=settings.import_max_rows)
     install_http_error_handlers(app)
     app.include_router(health_router())
     app.include_router(staff_router)
@@ -79,5 +83,6 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.include_router(goal_router)
     app.include_router(support_session_router)
     app.include_router(sharing_router)
+    app.include_router(transfer_router)
     FastAPIInstrumentor.instrument_app(app)
     return app

@@ -26,3 +26,7 @@ class OrgRecordsSettings(ServiceSettings):
     """Outbox rows published per relay round."""
     relay_poll_seconds: float = 1.0
     """How often the relay looks for rows when nothing wakes it (rows written by another process)."""
+    import_max_bytes: int = 20_000_000
+    """Largest file an import accepts (413 beyond)."""
+    import_max_rows: int = 20_000
+    """Most data rows (all sheets together) one import accepts; larger registers are imported in parts."""

@@ -242,7 +242,7 @@ def write_cell(column: Column, value: object) -> str | int | None:
     match column.kind:
         case CellKind.enum:
             assert column.vocabulary is not None
-            return column.vocabulary(value).label
+            return next(member.label for member in column.vocabulary if member.value == value)
         case CellKind.boolean:
             return "はい" if value else "いいえ"
         case CellKind.date:
