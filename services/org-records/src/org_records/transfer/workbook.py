@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from banso_core.errors import DomainError
+from banso_core.text import has_control_characters
 from org_records.transfer.schemas import COLUMNS, Column, RowError, SheetKind, is_blank, sheet_kind_of
 
 
@@ -99,9 +100,12 @@ def decode_csv(content: bytes) -> str:
         encodings = ["utf-8", "cp932"]
     for encoding in encodings:
         try:
-            return content.decode(encoding)
+            text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
+        # cp932 gives almost any bytes a meaning; binary files show themselves by control characters.
+        if not has_control_characters(text) and not any("\x80" <= char <= "\x9f" for char in text):
+            return text
     raise UnsupportedFile(
         "文字コードが UTF-8 でも Shift_JIS (cp932) でもありません (text must be UTF-8 or Shift_JIS)", field="file"
     )
