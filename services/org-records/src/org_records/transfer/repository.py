@@ -56,4 +56,4 @@ class TransferRepository:
 
     async def all_goals(self, session: AsyncSession) -> Sequence[tuple[Goal, Business]]:
         query = select(Goal, Business).join(Business, Goal.business_id == Business.id).order_by(Business.id, Goal.id)
-        return [(goal, business) for goal, business in (await session.execute(query)).tuples()]
+        return [(goal, business) for goal, business in (await session.execute(query)).all()]
