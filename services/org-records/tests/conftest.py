@@ -99,7 +99,11 @@ def import_file(client: httpx.AsyncClient) -> Callable[..., Awaitable[dict[str, 
     `polls`, when given, collects every state the job was seen in."""
 
     async def run(
-        content: bytes, filename: str = "import.csv", *, dry_run: bool = False, polls: list[dict[str, Any]] | None = None
+        content: bytes,
+        filename: str = "import.csv",
+        *,
+        dry_run: bool = False,
+        polls: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         response = await client.post(
             "/api/v1/imports", params={"dry_run": str(dry_run).lower()}, files={"file": (filename, content)}

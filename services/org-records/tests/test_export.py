@@ -68,7 +68,12 @@ async def test_goal_export_names_businesses_by_code(client, register):
     ec, rooms = rows_of_csv(response.content)
     assert (ec["事業者コード"], ec["設定日"], ec["目標カテゴリ"]) == ("K001", "2026-04-10", "販路開拓・マーケティング")
     assert (ec["支援状況"], ec["達成日"], ec["共有"], ec["計画テーマ"]) == ("達成", "2026-09-30", "はい", "販路開拓")
-    assert (rooms["事業者コード"], rooms["支援状況"], rooms["達成日"], rooms["共有"]) == ("K002", "支援中", "", "いいえ")
+    assert (rooms["事業者コード"], rooms["支援状況"], rooms["達成日"], rooms["共有"]) == (
+        "K002",
+        "支援中",
+        "",
+        "いいえ",
+    )
 
 
 async def test_xlsx_export_opens_with_japanese_headers(client, register):
@@ -106,7 +111,9 @@ async def test_an_export_imports_back_unchanged(client, register, import_file, c
             assert first_rows == list(openpyxl.load_workbook(io.BytesIO(second)).worksheets[0].values)
 
 
-async def test_businesses_without_a_code_round_trip_by_their_id(client, business, goal_payload, import_file, count_rows):
+async def test_businesses_without_a_code_round_trip_by_their_id(
+    client, business, goal_payload, import_file, count_rows
+):
     """Records made through the API have no 事業者コード; the export names them `<org_id>#<id>`."""
     created = await client.post(f"/api/v1/businesses/{business['id']}/goals", json=goal_payload)
     assert created.status_code == 201

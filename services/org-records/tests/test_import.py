@@ -124,9 +124,7 @@ async def test_the_template_imports_as_an_empty_file(client, import_file):
     assert job["rows_total"] == 0
 
 
-async def test_workbook_with_labels_codes_wareki_and_full_width_digits(
-    client, org_records, import_file, count_rows
-):
+async def test_workbook_with_labels_codes_wareki_and_full_width_digits(client, org_records, import_file, count_rows):
     staff = (await client.post("/api/v1/staff", json={"display_name": "山田 太郎"})).json()
     businesses = [
         business_row(
@@ -261,7 +259,9 @@ async def test_own_id_codes_only_name_businesses_without_a_code_of_their_own(org
     first = await import_file(csv_text(BUSINESS_HEADERS, [business_row()]).encode())
     assert first["status"] == "succeeded"
     stored = (await stored_businesses(org_records))["K001"]
-    job = await import_file(csv_text(BUSINESS_HEADERS, [business_row(事業者コード=f"kaga-society#{stored.id}")]).encode())
+    job = await import_file(
+        csv_text(BUSINESS_HEADERS, [business_row(事業者コード=f"kaga-society#{stored.id}")]).encode()
+    )
     assert job["status"] == "succeeded", job["errors"]
     assert job["summary"]["businesses_created"] == 1
     assert await count_rows(Business) == 2
