@@ -406,3 +406,17 @@ async def test_progress_is_visible_on_a_large_file(org_records, import_file, cou
     assert any(poll["rows_processed"] < poll["rows_total"] for poll in running)
     processed = [poll["rows_processed"] for poll in running if poll["phase"] == "writing"]
     assert processed == sorted(processed)
+
+
+@pytest.mark.postgres
+async def test_external_code_is_unique_and_bounded_through_the_api_too(client, business_payload, count_rows):
+    first = await client.post("/api/v1/businesses", json=business_payload | {"external_code": "ＫＯＯ１"})
+    assert first.status_code == 201, first.text
+    assert first.json()["external_code"] == "KOO1"
+    again = await client.post("/api/v1/businesses", json=business_payload | {"external_code": "KOO1"})
+    assert again.status_code == 409, again.text
+    assert again.json()["detail"][0]["loc"][-1] == "external_code"
+    too_long = await client.post("/api/v1/businesses", json=business_payload | {"external_code": "K" * 51})
+    assert too_long.status_code == 422
+    assert too_long.json()["detail"][0]["loc"][-1] == "external_code"
+    assert await count_rows(Business) == 1

@@ -18,9 +18,6 @@ class BusinessRepository:
         await session.flush()
         return business
 
-    async def by_external_code(self, session: AsyncSession, external_code: str) -> Business | None:
-        return await session.scalar(select(Business).where(Business.external_code == external_code))
-
     async def identities(self, session: AsyncSession) -> Sequence[Any]:
         """Every identifying field of every business in the register, for scrubbing."""
         query = select(

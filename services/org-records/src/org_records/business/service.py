@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from banso_core.db import utc_now
@@ -17,8 +21,9 @@ class BusinessService:
         self.staff = StaffRepository()
 
     async def create(self, session: AsyncSession, fields: BusinessFields, org: OrgIdentity) -> Business:
-        await self._check_references(session, fields, None)
-        business = await self.businesses.add(session, Business(**fields.model_dump()))
+        await self._check_staff(session, fields)
+        with _external_code_unique(fields):
+            business = await self.businesses.add(session, Business(**fields.model_dump()))
         org.register_scrubber.register_changed()
         return business
 
@@ -32,13 +37,14 @@ class BusinessService:
         self, session: AsyncSession, business: Business, fields: BusinessFields, org: OrgIdentity
     ) -> Business:
         """Give a stored business the whole validated state `fields` (an import's row), as a new version."""
-        await self._check_references(session, fields, business.id)
+        await self._check_staff(session, fields)
         consent_before = business.sharing_consent
         for name, value in fields.model_dump().items():
             setattr(business, name, value)
         business.version += 1
         business.updated_at = utc_now()
-        await session.flush()
+        with _external_code_unique(fields):
+            await session.flush()
         org.register_scrubber.register_changed()
         if business.sharing_consent != consent_before:
             # Imported here to avoid a cycle: goals and sharing depend on businesses.
@@ -47,16 +53,23 @@ class BusinessService:
             await goal_service.republish_for_business(session, business, org)
         return business
 
-    async def _check_references(self, session: AsyncSession, fields: BusinessFields, business_id: int | None) -> None:
+    async def _check_staff(self, session: AsyncSession, fields: BusinessFields) -> None:
         if fields.staff_id is not None and await self.staff.get(session, fields.staff_id) is None:
             raise InvalidInput(f"担当者 {fields.staff_id} does not exist", field="staff_id")
-        if fields.external_code is not None:
-            holder = await self.businesses.by_external_code(session, fields.external_code)
-            if holder is not None and holder.id != business_id:
-                raise AlreadyExists(
-                    f"事業者コード {fields.external_code!r} already belongs to business {holder.id}",
-                    field="external_code",
-                )
+
+
+@contextmanager
+def _external_code_unique(fields: BusinessFields) -> Iterator[None]:
+    """The unique constraint is the check (no lookup per write: imports write thousands of businesses)."""
+    try:
+        yield
+    except IntegrityError as error:
+        if fields.external_code is None or "external_code" not in str(error.orig):
+            raise
+        raise AlreadyExists(
+            f"事業者コード {fields.external_code!r} は別の事業者が使っています (already used by another business)",
+            field="external_code",
+        ) from error
 
 
 business_service = BusinessService()
