@@ -142,3 +142,22 @@ async def test_export_of_an_empty_register_is_headers_only(client):
 async def test_unknown_export_format_is_422(client):
     response = await client.get("/api/v1/exports/businesses", params={"format": "pdf"})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+async def test_text_that_looks_like_a_formula_stays_text(client, business_payload, import_file, file_format):
+    """=, +, -, @ would make Excel run the cell; the export keeps it text, and the import reads it back as written."""
+    payload = business_payload | {"name": '=HYPERLINK("http://evil.example","開く")', "phone": "+81-761-78-0001"}
+    business = (await client.post("/api/v1/businesses", json=payload)).json()
+    content = (await client.get("/api/v1/exports/businesses", params={"format": file_format})).content
+    if file_format == "csv":
+        (row,) = rows_of_csv(content)
+        assert (row["事業者名"], row["電話番号"]) == ("'" + payload["name"], "'+81-761-78-0001")
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+        cell = sheet.cell(row=2, column=BUSINESS_HEADERS.index("事業者名") + 1)
+        assert (cell.value, cell.data_type) == (payload["name"], "s")
+    job = await import_file(content, f"export.{file_format}")
+    assert job["summary"]["businesses_unchanged"] == 1, job
+    fetched = (await client.get(f"/api/v1/businesses/{business['id']}")).json()
+    assert (fetched["name"], fetched["phone"]) == (payload["name"], "+81-761-78-0001")

@@ -420,3 +420,35 @@ async def test_external_code_is_unique_and_bounded_through_the_api_too(client, b
     assert too_long.status_code == 422
     assert too_long.json()["detail"][0]["loc"][-1] == "external_code"
     assert await count_rows(Business) == 1
+
+
+async def test_repeated_columns_goals_and_unreadable_flags_are_errors(import_file, count_rows):
+    businesses = [business_row(共有同意="たぶん"), business_row(事業者コード="K002", 従業員数="四人")]
+    goals = [goal_row(), goal_row(目標=" ECサイトで県外の新規顧客を開拓する "), goal_row(目標="展示会", 共有="maybe")]
+    job = await import_file(workbook(businesses, goals), "dupes.xlsx", dry_run=True)
+    assert [(e["sheet"], e["row"], e["column"]) for e in job["errors"]] == [
+        ("事業者", 2, "共有同意"),
+        ("事業者", 3, "従業員数"),
+        ("目標", 3, "目標"),
+        ("目標", 4, "共有"),
+    ]
+    assert "2 行目" in job["errors"][2]["message"]
+
+    text = "事業者名,事業形態,業種大分類,事業者名\r\n加賀漆器,法人,E,加賀漆器\r\n"
+    job = await import_file(text.encode(), "twice.csv", dry_run=True)
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [(1, "事業者名")]
+    assert "duplicate column" in job["errors"][0]["message"]
+
+
+async def test_two_business_sheets_in_one_workbook_are_refused(import_file):
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "事業者"
+    first.append(BUSINESS_HEADERS)
+    book.create_sheet("businesses").append(BUSINESS_HEADERS)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job = await import_file(buffer.getvalue(), "two.xlsx")
+    assert job["status"] == "failed"
+    assert "more than one businesses sheet" in job["errors"][0]["message"]

@@ -131,13 +131,22 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What Excel takes for the start of a formula; an export writes such text behind an apostrophe."""
+
+
+def _plain_text(value: object) -> str:
+    text = _text(value)
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def read_cell(column: Column, value: object) -> Any:
     """The field value of a non-blank cell, in the form the pydantic schema accepts."""
     match column.kind:
         case CellKind.text:
-            return _text(value)
+            return _plain_text(value)
         case CellKind.code:
-            return unicodedata.normalize("NFKC", _text(value)).strip()
+            return unicodedata.normalize("NFKC", _plain_text(value)).strip()
         case CellKind.enum:
             assert column.vocabulary is not None
             return read_labelled(column, column.vocabulary, value)

@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -15,7 +16,7 @@ from openpyxl.styles import Font
 
 from banso_core.errors import DomainError
 from banso_core.text import has_control_characters
-from org_records.transfer.schemas import COLUMNS, Column, RowError, SheetKind, is_blank, sheet_kind_of
+from org_records.transfer.schemas import COLUMNS, FORMULA_STARTS, Column, RowError, SheetKind, is_blank, sheet_kind_of
 
 
 class FileFormat(StrEnum):
@@ -189,8 +190,18 @@ def write_csv(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> by
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.header for column in columns])
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    writer.writerows([_inert(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _inert(value: object) -> object:
+    """Text that Excel would run as a formula (=, +, -, @) gets the apostrophe that makes it text; `read_cell`
+    takes it off again."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_xlsx(sheets: Sequence[tuple[str, Sequence[Column], Iterable[Sequence[object]]]]) -> bytes:
@@ -208,10 +219,17 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[Column], Iterable[Sequence[o
             header_cells.append(cell)
         worksheet.append(header_cells)
         for row in rows:
-            worksheet.append(list(row))
+            worksheet.append([_text_cell(worksheet, value) if isinstance(value, str) else value for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(worksheet: Any, value: str) -> WriteOnlyCell:
+    """A string cell, never a formula (openpyxl takes any text starting with = for one)."""
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def template_xlsx() -> bytes:
