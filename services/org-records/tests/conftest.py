@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -140,3 +141,33 @@ def count_rows(org_records: ServedApp) -> Callable[[type], Awaitable[int]]:
             return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
     return count
+
+
+@pytest.fixture
+def import_file(client: httpx.AsyncClient) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """Upload a file to `POST /api/v1/imports` and poll the job until it is done; answers the finished job.
+
+    `polls`, when given, collects every state the job was seen in."""
+
+    async def run(
+        content: bytes,
+        filename: str = "import.csv",
+        *,
+        dry_run: bool = False,
+        polls: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        response = await client.post(
+            "/api/v1/imports", params={"dry_run": str(dry_run).lower()}, files={"file": (filename, content)}
+        )
+        assert response.status_code == 202, response.text
+        location = response.headers["location"]
+        for _ in range(3000):
+            job: dict[str, Any] = (await client.get(location)).json()
+            if polls is not None:
+                polls.append(job)
+            if job["status"] in ("succeeded", "failed"):
+                return job
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"import {location} did not finish")
+
+    return run

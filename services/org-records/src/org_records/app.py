@@ -18,6 +18,7 @@ from banso_core.telemetry import configure_tracing
 from banso_core.tokens import TokenIssuer, TokenVerifier, load_or_create_signing_key
 from org_records import grpc_server
 from org_records.audit.endpoints import router as audit_router
+from org_records.audit.service import AuditTrail
 from org_records.auth.endpoints import admin_only, admin_writes, staff_access
 from org_records.auth.endpoints import router as auth_router
 from org_records.auth.grpc import AccessInterceptor
@@ -31,6 +32,8 @@ from org_records.outbox.relay import OutboxRelay
 from org_records.sharing.endpoints import router as sharing_router
 from org_records.staff.endpoints import router as staff_router
 from org_records.support_session.endpoints import router as support_session_router
+from org_records.transfer.endpoints import router as transfer_router
+from org_records.transfer.service import ImportJobs
 
 
 def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
@@ -64,19 +67,24 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
             poll_seconds=settings.relay_poll_seconds,
         )
         relay_task = asyncio.create_task(relay.run(), name=f"outbox-relay-{settings.org_id}")
+        audit_trail = AuditTrail(database)
+        audit_task = asyncio.create_task(audit_trail.run(), name="audit-trail")
+        app.state.audit_trail = audit_trail
         grpc, grpc_port = await start_grpc_server(
             settings.http_host,
             settings.grpc_port,
             grpc_server.registrations(database, org),
             grpc_server.SERVICE_NAMES,
-            [AccessInterceptor(database, org, verifier, set(grpc_server.SERVICE_NAMES))],
+            [AccessInterceptor(database, org, verifier, set(grpc_server.SERVICE_NAMES), audit_trail)],
         )
         app.state.database, app.state.nats, app.state.relay = database, nats, relay
         app.state.grpc_port = grpc_port
         try:
             yield
         finally:
+            await app.state.import_jobs.close()
             await grpc.stop(grace=2)
+            await stop_gracefully(audit_task, audit_trail.stop)
             await stop_gracefully(relay_task, relay.stop)
             await nats.close()
             await database.close()
@@ -89,12 +97,13 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.state.org = org
     app.state.settings = settings
     app.state.token_issuer, app.state.token_verifier = issuer, verifier
+    app.state.import_jobs = ImportJobs(max_rows=settings.import_max_rows)
     install_http_error_handlers(app)
     app.include_router(health_router())
     app.include_router(auth_router)
     app.include_router(audit_router, dependencies=[Depends(admin_only)])
     app.include_router(staff_router, dependencies=[Depends(admin_writes)])
-    for router in (business_router, goal_router, support_session_router, sharing_router):
+    for router in (business_router, goal_router, support_session_router, sharing_router, transfer_router):
         app.include_router(router, dependencies=[Depends(staff_access)])
     FastAPIInstrumentor.instrument_app(app)
     return app

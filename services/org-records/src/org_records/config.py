@@ -41,3 +41,7 @@ class OrgRecordsSettings(ServiceSettings):
     demo_logins: bool = False
     """Create the demo logins (demo-advisor, demo-admin; demo-prefecture at a prefecture), password `demo`.
     Only for demo data."""
+    import_max_bytes: int = 20_000_000
+    """Largest file an import accepts (413 beyond)."""
+    import_max_rows: int = 20_000
+    """Most data rows (all sheets together) one import accepts; larger registers are imported in parts."""

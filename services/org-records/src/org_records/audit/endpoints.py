@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from banso_core.vocabulary import AuditAction
 from org_records.audit.schemas import AuditPage
@@ -15,6 +15,7 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit 監査ログ"])
 
 @router.get("", response_model=AuditPage)
 async def search_audit(
+    request: Request,
     session: DbSession,
     staff_id: int | None = None,
     business_id: int | None = None,
@@ -36,4 +37,5 @@ async def search_audit(
         until=until,
         before=before,
         limit=limit,
+        trail=request.app.state.audit_trail,
     )

@@ -1,17 +1,23 @@
-"""監査ログ: every read and change of the organization's records, written in the same transaction as the change."""
+"""監査ログ: every read and change of the organization's records; a change is audited in its own transaction."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import logging
 import re
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from banso_core.db import Database, utc_now
 from banso_core.vocabulary import AuditAction
 from org_records.audit.models import AuditEntry
 from org_records.audit.repository import AuditRepository
 from org_records.audit.schemas import AuditEntryOut, AuditPage
 from org_records.staff.models import Staff
+
+log = logging.getLogger(__name__)
 
 _BUSINESS_PATH = re.compile(r"/businesses/(\d+)(?:/|$)")
 _ACTION_OF_METHOD = {
@@ -33,54 +39,103 @@ _ACTION_OF_RPC_PREFIX = (
 )
 
 
+def request_entry(staff: Staff, method: str, path: str, query: str) -> AuditEntry:
+    match = _BUSINESS_PATH.search(path)
+    target = f"{method} {path}" + (f"?{query}" if query else "")
+    return AuditEntry(
+        at=utc_now(),
+        staff_id=staff.id,
+        staff_name=staff.display_name,
+        role=staff.role,
+        action=_ACTION_OF_METHOD.get(method, AuditAction.other),
+        channel="rest",
+        target=target[:300],
+        business_id=int(match.group(1)) if match else None,
+    )
+
+
+def rpc_entry(staff: Staff, rpc: str, business_id: int | None) -> AuditEntry:
+    name = rpc.rsplit("/", 1)[-1]
+    action = next((action for prefix, action in _ACTION_OF_RPC_PREFIX if name.startswith(prefix)), None)
+    return AuditEntry(
+        at=utc_now(),
+        staff_id=staff.id,
+        staff_name=staff.display_name,
+        role=staff.role,
+        action=action or AuditAction.other,
+        channel="grpc",
+        target=rpc[:300],
+        business_id=business_id,
+    )
+
+
+def sign_in_entry(staff: Staff) -> AuditEntry:
+    return AuditEntry(
+        at=utc_now(),
+        staff_id=staff.id,
+        staff_name=staff.display_name,
+        role=staff.role,
+        action=AuditAction.sign_in,
+        channel="rest",
+        target="POST /api/v1/auth/token",
+    )
+
+
+class AuditTrail:
+    """Writes audit entries of reads in batches, in transactions of their own.
+
+    A change is audited in its own transaction (see `Access`); a read is not, because on SQLite a read that
+    writes its entry would wait for every long write (an import) and would serialise all reads. The entries
+    of reads are kept in order and flushed every `flush_seconds`; the audit endpoint flushes before it answers.
+    """
+
+    def __init__(self, database: Database, flush_seconds: float = 0.5) -> None:
+        self.database = database
+        self.flush_seconds = flush_seconds
+        self.pending: list[AuditEntry] = []
+        self.lock = asyncio.Lock()
+        self.stopping = asyncio.Event()
+
+    def enqueue(self, entry: AuditEntry) -> None:
+        self.pending.append(entry)
+
+    async def flush(self) -> None:
+        async with self.lock:
+            batch, self.pending = self.pending, []
+            if not batch:
+                return
+            try:
+                async with self.database.session() as session:
+                    session.add_all(batch)
+                    await session.commit()
+            except Exception:
+                self.pending[:0] = [AuditEntry(**_columns(entry)) for entry in batch]
+                raise
+
+    async def run(self) -> None:
+        while not self.stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), self.flush_seconds)
+            try:
+                await self.flush()
+            except Exception:
+                log.warning("audit entries not written yet (%d pending); retrying", len(self.pending), exc_info=True)
+        await self.flush()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+def _columns(entry: AuditEntry) -> dict[str, object]:
+    return {column.key: getattr(entry, column.key) for column in AuditEntry.__table__.columns if column.key != "id"}
+
+
 class AuditService:
     def __init__(self) -> None:
         self.entries = AuditRepository()
 
-    async def record_request(self, session: AsyncSession, staff: Staff, method: str, path: str, query: str) -> None:
-        match = _BUSINESS_PATH.search(path)
-        target = f"{method} {path}" + (f"?{query}" if query else "")
-        await self.entries.add(
-            session,
-            AuditEntry(
-                staff_id=staff.id,
-                staff_name=staff.display_name,
-                role=staff.role,
-                action=_ACTION_OF_METHOD.get(method, AuditAction.other),
-                channel="rest",
-                target=target[:300],
-                business_id=int(match.group(1)) if match else None,
-            ),
-        )
-
-    async def record_sign_in(self, session: AsyncSession, staff: Staff) -> None:
-        await self.entries.add(
-            session,
-            AuditEntry(
-                staff_id=staff.id,
-                staff_name=staff.display_name,
-                role=staff.role,
-                action=AuditAction.sign_in,
-                channel="rest",
-                target="POST /api/v1/auth/token",
-            ),
-        )
-
-    async def record_rpc(self, session: AsyncSession, staff: Staff, rpc: str, business_id: int | None) -> None:
-        name = rpc.rsplit("/", 1)[-1]
-        action = next((action for prefix, action in _ACTION_OF_RPC_PREFIX if name.startswith(prefix)), None)
-        await self.entries.add(
-            session,
-            AuditEntry(
-                staff_id=staff.id,
-                staff_name=staff.display_name,
-                role=staff.role,
-                action=action or AuditAction.other,
-                channel="grpc",
-                target=rpc[:300],
-                business_id=business_id,
-            ),
-        )
+    async def record(self, session: AsyncSession, entry: AuditEntry) -> None:
+        await self.entries.add(session, entry)
 
     async def search(
         self,
@@ -93,7 +148,10 @@ class AuditService:
         until: dt.datetime | None = None,
         before: int | None = None,
         limit: int = 100,
+        trail: AuditTrail | None = None,
     ) -> AuditPage:
+        if trail is not None:
+            await trail.flush()
         rows = await self.entries.search(
             session,
             staff_id=staff_id,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from banso_core.tokens import Principal, TokenIssuer, TokenVerifier, bearer_token
-from org_records.audit.service import audit_service
+from org_records.audit.service import audit_service, request_entry, sign_in_entry
 from org_records.auth.schemas import AccessToken, SignIn
 from org_records.auth.service import Permission, auth_service
 from org_records.db import DbSession
@@ -27,7 +27,7 @@ _PERMISSION_OF_METHOD = {
 
 class Access:
     """The router dependency that lets a request through: a valid token of this organization's active staff whose
-    role allows the method; it writes the audit entry in the request's transaction."""
+    role allows the method. A change is audited in the request's transaction, a read by the audit trail."""
 
     def __init__(self, *, admin_reads: bool = False, admin_writes: bool = False) -> None:
         self.admin_reads = admin_reads
@@ -44,8 +44,13 @@ class Access:
     async def __call__(self, request: Request, session: DbSession) -> Principal:
         verifier: TokenVerifier = request.app.state.token_verifier
         principal = verifier.verify(bearer_token(request.headers.get("authorization")))
-        staff = await auth_service.authorize(session, principal, request.app.state.org, self.permission(request.method))
-        await audit_service.record_request(session, staff, request.method, request.url.path, request.url.query)
+        permission = self.permission(request.method)
+        staff = await auth_service.authorize(session, principal, request.app.state.org, permission)
+        entry = request_entry(staff, request.method, request.url.path, request.url.query)
+        if permission == Permission.read:
+            request.app.state.audit_trail.enqueue(entry)
+        else:
+            await audit_service.record(session, entry)
         request.state.principal = principal
         return principal
 
@@ -73,7 +78,7 @@ async def sign_in(credentials: SignIn, request: Request, session: DbSession) -> 
     staff, token = await auth_service.sign_in(
         session, credentials.login, credentials.password.get_secret_value(), issuer
     )
-    await audit_service.record_sign_in(session, staff)
+    await audit_service.record(session, sign_in_entry(staff))
     return AccessToken(
         access_token=token, expires_in=int(issuer.ttl.total_seconds()), staff=StaffOut.model_validate(staff)
     )

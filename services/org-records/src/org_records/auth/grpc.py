@@ -9,7 +9,7 @@ import grpc
 
 from banso_core.db import Database
 from banso_core.tokens import TokenVerifier, bearer_token
-from org_records.audit.service import audit_service
+from org_records.audit.service import AuditTrail, rpc_entry
 from org_records.auth.service import Permission, auth_service
 from org_records.org import OrgIdentity
 
@@ -46,9 +46,15 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
     """Authenticates and authorizes every call to the organization's own services (not health or reflection)."""
 
     def __init__(
-        self, database: Database, org: OrgIdentity, verifier: TokenVerifier, guarded_services: set[str]
+        self,
+        database: Database,
+        org: OrgIdentity,
+        verifier: TokenVerifier,
+        guarded_services: set[str],
+        trail: AuditTrail,
     ) -> None:
         self.database = database
+        self.trail = trail
         self.org = org
         self.verifier = verifier
         self.guarded_services = guarded_services
@@ -73,9 +79,7 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
             async with self.database.session() as session:
                 staff = await auth_service.authorize(session, principal, self.org, permission)
             response = await behaviour(request, context)
-            async with self.database.session() as session:
-                await audit_service.record_rpc(session, staff, method, business_id_of(method, request))
-                await session.commit()
+            self.trail.enqueue(rpc_entry(staff, method, business_id_of(method, request)))
             return response
 
         return grpc.unary_unary_rpc_method_handler(

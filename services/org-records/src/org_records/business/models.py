@@ -16,6 +16,8 @@ class Business(Base):
     __tablename__ = "business"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    external_code: Mapped[str | None] = mapped_column(String(50), unique=True)
+    """事業者コード: the organization's own key for the business, so imports update instead of duplicating."""
     name: Mapped[str] = mapped_column(String(200))
     name_kana: Mapped[str | None] = mapped_column(String(200))
     representative: Mapped[str | None] = mapped_column(String(100))

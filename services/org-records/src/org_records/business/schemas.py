@@ -36,6 +36,9 @@ class BusinessFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    external_code: Annotated[
+        str | None, StringConstraints(strip_whitespace=True, max_length=50), NoControlCharacters
+    ] = Field(default=None, description="事業者コード: the organization's own key, unique when set")
     name: Text200
     name_kana: OptionalText = None
     representative: OptionalText = None
@@ -57,6 +60,13 @@ class BusinessFields(BaseModel):
     support_stage: SupportStage = SupportStage.active
     sharing_consent: bool = False
     staff_id: int | None = None
+
+    @field_validator("external_code", mode="before")
+    @classmethod
+    def normalise_external_code(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).strip() or None
+        return value
 
     @field_validator("corporate_number", mode="before")
     @classmethod

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from org_records.goal.models import Goal
@@ -13,6 +16,10 @@ class GoalRepository:
         session.add(goal)
         await session.flush()
         return goal
+
+    async def of_business(self, session: AsyncSession, business_id: int) -> Sequence[Goal]:
+        query = select(Goal).where(Goal.business_id == business_id).order_by(Goal.id)
+        return (await session.scalars(query)).all()
 
     async def delete(self, session: AsyncSession, goal: Goal) -> None:
         await session.delete(goal)

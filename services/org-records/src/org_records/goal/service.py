@@ -4,6 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from banso_core.db import utc_now
 from banso_core.errors import InvalidInput, NotFound, VersionConflict
+from org_records.business.models import Business
 from org_records.business.service import business_service
 from org_records.goal.models import Goal
 from org_records.goal.repository import GoalRepository
@@ -58,6 +59,14 @@ class GoalService:
         goal = await self.get(session, goal_id)
         await sharing_service.withdraw_goal(session, goal, org, utc_now())
         await self.goals.delete(session, goal)
+
+    async def republish_for_business(self, session: AsyncSession, business: Business, org: OrgIdentity) -> None:
+        """After the business's 共有同意 changed: every goal's shared state changed with it, as a new version."""
+        for goal in await self.goals.of_business(session, business.id):
+            goal.version += 1
+            goal.updated_at = utc_now()
+            await session.flush()
+            await sharing_service.publish_goal(session, goal, business, await self._staff(session, goal.staff_id), org)
 
     async def _staff(self, session: AsyncSession, staff_id: int | None) -> Staff | None:
         if staff_id is None:
