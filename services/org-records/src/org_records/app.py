@@ -20,10 +20,12 @@ from org_records.config import OrgRecordsSettings
 from org_records.db import MIGRATIONS
 from org_records.goal.endpoints import router as goal_router
 from org_records.org import OrgIdentity
+from org_records.organization.endpoints import router as organization_router
 from org_records.outbox.relay import OutboxRelay
 from org_records.sharing.endpoints import router as sharing_router
 from org_records.staff.endpoints import router as staff_router
 from org_records.support_session.endpoints import router as support_session_router
+from org_records.task.endpoints import router as task_router
 
 
 def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
@@ -78,6 +80,8 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.include_router(business_router)
     app.include_router(goal_router)
     app.include_router(support_session_router)
+    app.include_router(task_router)
+    app.include_router(organization_router)
     app.include_router(sharing_router)
     FastAPIInstrumentor.instrument_app(app)
     return app

@@ -4,11 +4,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from banso_core.db import utc_now
 from banso_core.errors import InvalidInput, NotFound, VersionConflict
+from banso_core.vocabulary import GoalCategory, GoalStatus
 from org_records.business.service import business_service
 from org_records.goal.models import Goal
 from org_records.goal.repository import GoalRepository
 from org_records.goal.schemas import GoalFields, GoalPatch
 from org_records.org import OrgIdentity
+from org_records.pagination import Page, PageRequest
 from org_records.sharing.service import sharing_service
 from org_records.staff.models import Staff
 from org_records.staff.repository import StaffRepository
@@ -34,6 +36,20 @@ class GoalService:
         if goal is None:
             raise NotFound(f"goal {goal_id} not found")
         return goal
+
+    async def page(
+        self,
+        session: AsyncSession,
+        request: PageRequest,
+        *,
+        business_id: int | None = None,
+        staff_id: int | None = None,
+        category: GoalCategory | None = None,
+        status: GoalStatus | None = None,
+    ) -> Page[Goal]:
+        return await self.goals.page(
+            session, request, business_id=business_id, staff_id=staff_id, category=category, status=status
+        )
 
     async def update(self, session: AsyncSession, goal_id: int, patch: GoalPatch, org: OrgIdentity) -> Goal:
         goal = await self.get(session, goal_id)
