@@ -10,13 +10,13 @@ from banso_core.errors import InvalidInput
 
 
 def if_match_version(
-    if_match: Annotated[str | None, Header(description="the version last read, e.g. \"3\"")] = None,
+    if_match: Annotated[str | None, Header(description='the version last read, e.g. "3"')] = None,
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     tag = if_match.strip().removeprefix("W/").strip('"')
     if not tag.isascii() or not tag.isdigit():
-        raise InvalidInput("If-Match must carry the record's version, e.g. \"3\"", field="If-Match")
+        raise InvalidInput('If-Match must carry the record\'s version, e.g. "3"', field="If-Match")
     return int(tag)
 
 

@@ -48,7 +48,9 @@ def decode_cursor(cursor: str) -> Position:
         updated_at, row_id = json.loads(raw)
         position = Position(dt.datetime.fromisoformat(updated_at), row_id)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise InvalidInput("cursor is not one this service issued (use next_cursor as given)", field="cursor") from error
+        raise InvalidInput(
+            "cursor is not one this service issued (use next_cursor as given)", field="cursor"
+        ) from error
     if position.updated_at.tzinfo is None or not isinstance(position.id, int) or isinstance(position.id, bool):
         raise InvalidInput("cursor is not one this service issued (use next_cursor as given)", field="cursor")
     return position
@@ -81,7 +83,7 @@ class Page(Generic[Row]):
 
 async def keyset_page(
     session: AsyncSession,
-    query: Select[tuple[Row]],
+    query: Select[Row],
     updated_at: InstrumentedAttribute[dt.datetime],
     row_id: InstrumentedAttribute[int],
     request: PageRequest,
@@ -111,7 +113,9 @@ class PageOut(BaseModel, Generic[Item]):
 def page_request(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    updated_since: Annotated[dt.datetime | None, Query(description="only rows changed at or after (UTC if no offset)")] = None,
+    updated_since: Annotated[
+        dt.datetime | None, Query(description="only rows changed at or after (UTC if no offset)")
+    ] = None,
 ) -> PageRequest:
     return PageRequest(limit=limit, cursor=cursor or None, updated_since=updated_since)
 

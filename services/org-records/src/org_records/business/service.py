@@ -48,9 +48,7 @@ class BusinessService:
     ) -> Page[Business]:
         return await self.businesses.page(session, request, support_stage=support_stage, staff_id=staff_id)
 
-    async def update(
-        self, session: AsyncSession, business_id: int, patch: BusinessPatch, org: OrgIdentity
-    ) -> Business:
+    async def update(self, session: AsyncSession, business_id: int, patch: BusinessPatch, org: OrgIdentity) -> Business:
         business = await self.get(session, business_id)
         if patch.version is not None and patch.version != business.version:
             raise VersionConflict(f"business {business_id} is at version {business.version}, not {patch.version}")

@@ -52,7 +52,9 @@ class OrganizationFields(BaseModel):
     @field_validator("prefecture_code")
     @classmethod
     def check_prefecture_code(cls, value: str | None) -> str | None:
-        if value is not None and not (len(value) == 2 and value.isascii() and value.isdigit() and 1 <= int(value) <= 47):
+        if value is not None and not (
+            len(value) == 2 and value.isascii() and value.isdigit() and 1 <= int(value) <= 47
+        ):
             raise ValueError("都道府県コード (prefecture_code) must be two digits 01–47, e.g. 17 for 石川県")
         return value
 

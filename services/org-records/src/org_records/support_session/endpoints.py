@@ -7,21 +7,16 @@ from fastapi import APIRouter, Query, Response, status
 from org_records.concurrency import IfMatch, expected_version
 from org_records.db import DbSession
 from org_records.pagination import PageOut, PageQuery
-from org_records.support_session.models import SupportSession
 from org_records.support_session.schemas import (
     SupportSessionFields,
     SupportSessionList,
     SupportSessionOut,
     SupportSessionPatch,
+    support_session_out,
 )
 from org_records.support_session.service import support_session_service
 
 router = APIRouter(prefix="/api/v1", tags=["sessions 支援記録"])
-
-
-def support_session_out(record: SupportSession) -> SupportSessionOut:
-    values = {name: getattr(record, name) for name in SupportSessionOut.model_fields if hasattr(record, name)}
-    return SupportSessionOut.model_validate(values | {"goal_ids": [goal.id for goal in record.goals]})
 
 
 @router.post(

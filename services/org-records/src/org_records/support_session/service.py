@@ -42,7 +42,12 @@ class SupportSessionService:
         return await self.records.list_for_business(session, business_id, limit, offset)
 
     async def page(
-        self, session: AsyncSession, request: PageRequest, *, business_id: int | None = None, staff_id: int | None = None
+        self,
+        session: AsyncSession,
+        request: PageRequest,
+        *,
+        business_id: int | None = None,
+        staff_id: int | None = None,
     ) -> Page[SupportSession]:
         return await self.records.page(session, request, business_id=business_id, staff_id=staff_id)
 

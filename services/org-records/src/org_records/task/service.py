@@ -67,4 +67,5 @@ class TaskService:
                 f"完了日 (done_on) cannot be before the goal's 設定日 {goal.set_on.isoformat()}", field="done_on"
             )
 
+
 task_service = TaskService()
