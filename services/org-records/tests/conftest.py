@@ -52,7 +52,7 @@ async def org_records(nats_server: NatsServer, database_url: str) -> AsyncIterat
 
 @pytest.fixture
 async def client(org_records: ServedApp) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=org_records.url) as client:
+    async with httpx.AsyncClient(base_url=org_records.url, timeout=60) as client:
         yield client
 
 

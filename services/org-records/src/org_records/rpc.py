@@ -19,14 +19,21 @@ Code = TypeVar("Code", bound=LabelledCode)
 def requested_changes(
     message: Message, update_fields: Collection[str], allowed: Collection[str], expected_version: int | None
 ) -> dict[str, Any]:
-    """The patch an Update* request asks for: each named field's value, empty when the client left it unset
-    (a repeated field named but empty clears it), plus the expected version."""
+    """The patch an Update* request asks for: each named field's value, plus the expected version.
+
+    A named field left unset means its empty value: a repeated field is cleared, a plain bool is false, and
+    anything else (text, optional numbers) becomes null."""
     unknown = set(update_fields) - set(allowed)
     if unknown:
         raise InvalidInput(f"unknown fields {sorted(unknown)}", field="update_fields")
     supplied = message_fields(message)
-    repeated = {field.name for field in message.DESCRIPTOR.fields if field.label == field.LABEL_REPEATED}
-    changes = {name: supplied.get(name, [] if name in repeated else None) for name in update_fields}
+    empty: dict[str, Any] = {}
+    for field in message.DESCRIPTOR.fields:
+        if field.is_repeated:
+            empty[field.name] = []
+        elif field.type == field.TYPE_BOOL and not field.has_presence:
+            empty[field.name] = False
+    changes = {name: supplied.get(name, empty.get(name)) for name in update_fields}
     if expected_version is not None:
         changes["version"] = expected_version
     return changes
