@@ -152,7 +152,10 @@ async def test_update_and_delete_through_grpc(records_stub, client, business, go
     for request, code in [
         (records_pb2.UpdateBusinessRequest(id=business["id"], expected_version=1), grpc.StatusCode.ABORTED),
         (records_pb2.UpdateBusinessRequest(id=999, update_fields=["name"]), grpc.StatusCode.NOT_FOUND),
-        (records_pb2.UpdateBusinessRequest(id=business["id"], update_fields=["colour"]), grpc.StatusCode.INVALID_ARGUMENT),
+        (
+            records_pb2.UpdateBusinessRequest(id=business["id"], update_fields=["colour"]),
+            grpc.StatusCode.INVALID_ARGUMENT,
+        ),
         (
             records_pb2.UpdateBusinessRequest(
                 id=business["id"], business=records_pb2.BusinessInput(jsic_middle="76"), update_fields=["jsic_middle"]

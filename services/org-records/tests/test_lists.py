@@ -52,7 +52,9 @@ async def test_walking_every_page_while_rows_change_skips_nothing(client, busine
         if pages == 1:
             # One row already read and one not yet read change between pages.
             for business_id in (changed_behind, changed_ahead):
-                assert (await client.patch(f"/api/v1/businesses/{business_id}", json={"employees": 9})).status_code == 200
+                assert (
+                    await client.patch(f"/api/v1/businesses/{business_id}", json={"employees": 9})
+                ).status_code == 200
         cursor = page["next_cursor"]
         if cursor is None:
             break
@@ -74,7 +76,12 @@ async def test_pages_are_ordered_by_change_and_updated_since_keeps_the_newer(cli
     since = created[3]["updated_at"]
     await client.patch(f"/api/v1/businesses/{created[0]['id']}", json={"employees": 1})
     recent = (await client.get("/api/v1/businesses", params={"updated_since": since})).json()
-    assert [item["id"] for item in recent["items"]] == [created[3]["id"], created[4]["id"], created[5]["id"], created[0]["id"]]
+    assert [item["id"] for item in recent["items"]] == [
+        created[3]["id"],
+        created[4]["id"],
+        created[5]["id"],
+        created[0]["id"],
+    ]
     assert recent["next_cursor"] is None
     later = (dt.datetime.fromisoformat(recent["items"][-1]["updated_at"]) + dt.timedelta(seconds=1)).isoformat()
     assert (await client.get("/api/v1/businesses", params={"updated_since": later})).json()["items"] == []

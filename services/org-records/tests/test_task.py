@@ -109,7 +109,9 @@ async def test_tasks_of_a_goal_are_listed_and_go_with_the_goal(client, goal, bus
 
 async def test_task_crud_through_grpc(records_stub, client, goal):
     created = await records_stub.CreateTask(
-        records_pb2.CreateTaskRequest(goal_id=goal["id"], task=records_pb2.TaskInput(title="補助金の申請書を書く", owner="advisor"))
+        records_pb2.CreateTaskRequest(
+            goal_id=goal["id"], task=records_pb2.TaskInput(title="補助金の申請書を書く", owner="advisor")
+        )
     )
     task = created.task
     assert task.fields.status == "open" and task.version == 1 and task.goal_id == goal["id"]
@@ -129,7 +131,11 @@ async def test_task_crud_through_grpc(records_stub, client, goal):
     assert [item.id for item in listed.tasks] == [task.id]
 
     for call, request, code in [
-        (records_stub.UpdateTask, records_pb2.UpdateTaskRequest(id=task.id, expected_version=1), grpc.StatusCode.ABORTED),
+        (
+            records_stub.UpdateTask,
+            records_pb2.UpdateTaskRequest(id=task.id, expected_version=1),
+            grpc.StatusCode.ABORTED,
+        ),
         (
             records_stub.UpdateTask,
             records_pb2.UpdateTaskRequest(id=task.id, update_fields=["done_on"]),
