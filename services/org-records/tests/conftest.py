@@ -62,7 +62,7 @@ async def org_records(nats_server: NatsServer, database_url: str) -> AsyncIterat
 
 @pytest.fixture
 async def anonymous_client(org_records: ServedApp) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=org_records.url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=org_records.url, timeout=60) as client:
         yield client
 
 
@@ -70,7 +70,7 @@ async def anonymous_client(org_records: ServedApp) -> AsyncIterator[httpx.AsyncC
 async def client(org_records: ServedApp) -> AsyncIterator[httpx.AsyncClient]:
     """A client signed in as the organization's administrator (every permission)."""
     headers = await bearer_headers(org_records.url, ADMIN_LOGIN, ADMIN_PASSWORD)
-    async with httpx.AsyncClient(base_url=org_records.url, headers=headers, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=org_records.url, headers=headers, timeout=60) as client:
         yield client
 
 
@@ -88,7 +88,7 @@ def client_as(
         )
         assert response.status_code == 201, response.text
         headers = await bearer_headers(org_records.url, login, PASSWORD)
-        async with httpx.AsyncClient(base_url=org_records.url, headers=headers, timeout=30) as signed:
+        async with httpx.AsyncClient(base_url=org_records.url, headers=headers, timeout=60) as signed:
             yield signed
 
     return signed_in

@@ -201,3 +201,19 @@ class Attitude(LabelledCode):
     positive = "positive", "納得していた・前向きだった"
     negative = "negative", "納得していなかった・否定的だった"
     passive = "passive", "受動的であった・どちらともとれない"
+
+
+class TaskOwner(LabelledCode):
+    """課題・行動タスクの担い手."""
+
+    business = "business", "事業者"
+    advisor = "advisor", "経営指導員"
+
+
+class TaskStatus(LabelledCode):
+    """課題・行動タスクの状況."""
+
+    open = "open", "未着手"
+    doing = "doing", "進行中"
+    done = "done", "完了"
+    on_hold = "on_hold", "保留"

@@ -28,10 +28,12 @@ from org_records.config import OrgRecordsSettings
 from org_records.db import MIGRATIONS
 from org_records.goal.endpoints import router as goal_router
 from org_records.org import OrgIdentity
+from org_records.organization.endpoints import router as organization_router
 from org_records.outbox.relay import OutboxRelay
 from org_records.sharing.endpoints import router as sharing_router
 from org_records.staff.endpoints import router as staff_router
 from org_records.support_session.endpoints import router as support_session_router
+from org_records.task.endpoints import router as task_router
 from org_records.transfer.endpoints import router as transfer_router
 from org_records.transfer.service import ImportJobs
 
@@ -102,8 +104,9 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.include_router(health_router())
     app.include_router(auth_router)
     app.include_router(audit_router, dependencies=[Depends(admin_only)])
-    app.include_router(staff_router, dependencies=[Depends(admin_writes)])
-    for router in (business_router, goal_router, support_session_router, sharing_router, transfer_router):
+    for router in (staff_router, organization_router):
+        app.include_router(router, dependencies=[Depends(admin_writes)])
+    for router in (business_router, goal_router, support_session_router, task_router, sharing_router, transfer_router):
         app.include_router(router, dependencies=[Depends(staff_access)])
     FastAPIInstrumentor.instrument_app(app)
     return app

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from banso_core.db import UtcDateTime, utc_now
@@ -14,6 +14,7 @@ class Business(Base):
     """事業者: identified; never leaves the organization except as the fields of a goal summary."""
 
     __tablename__ = "business"
+    __table_args__ = (Index("ix_business_updated_at_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     external_code: Mapped[str | None] = mapped_column(String(50), unique=True)

@@ -5,7 +5,9 @@ import unicodedata
 from typing import Annotated, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -31,6 +33,24 @@ def corporate_number_is_valid(number: str) -> bool:
     return int(number[0]) == 9 - total % 9
 
 
+def _normalise_corporate_number(value: object) -> object:
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value).replace("-", "").replace(" ", "") or None
+    return value
+
+
+def _check_corporate_number(value: str | None) -> str | None:
+    if value is not None and not corporate_number_is_valid(value):
+        raise ValueError("法人番号 must be 13 digits with a valid check digit (corporate_number)")
+    return value
+
+
+CorporateNumber = Annotated[
+    str | None, BeforeValidator(_normalise_corporate_number), AfterValidator(_check_corporate_number)
+]
+"""法人番号: full-width digits, hyphens and spaces are accepted and normalised; the check digit is verified."""
+
+
 class BusinessFields(BaseModel):
     """事業者: identity (private), profile, support stage and sharing consent."""
 
@@ -47,7 +67,7 @@ class BusinessFields(BaseModel):
     fax: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=30), NoControlCharacters] = None
     email: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=254), NoControlCharacters] = None
     website: OptionalText = None
-    corporate_number: str | None = Field(default=None, description="法人番号 (13 digits, check digit verified)")
+    corporate_number: CorporateNumber = Field(default=None, description="法人番号 (13 digits, check digit verified)")
     business_form: BusinessForm
     jsic_major: str = Field(description="業種大分類 A–T")
     jsic_middle: str | None = Field(default=None, description="業種中分類 01–99, within the major")
@@ -66,20 +86,6 @@ class BusinessFields(BaseModel):
     def normalise_external_code(cls, value: object) -> object:
         if isinstance(value, str):
             value = unicodedata.normalize("NFKC", value).strip() or None
-        return value
-
-    @field_validator("corporate_number", mode="before")
-    @classmethod
-    def normalise_corporate_number(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = unicodedata.normalize("NFKC", value).replace("-", "").replace(" ", "") or None
-        return value
-
-    @field_validator("corporate_number")
-    @classmethod
-    def check_corporate_number(cls, value: str | None) -> str | None:
-        if value is not None and not corporate_number_is_valid(value):
-            raise ValueError("法人番号 must be 13 digits with a valid check digit (corporate_number)")
         return value
 
     @field_validator("jsic_major")
@@ -110,6 +116,35 @@ class BusinessFields(BaseModel):
         if "jsic_major" in info.data and major != info.data["jsic_major"]:
             raise ValueError(f"業種中分類 {value} belongs to 大分類 {major}, not {info.data['jsic_major']}")
         return value
+
+
+class BusinessPatch(BaseModel):
+    """A partial change, validated as a whole once merged; `version`, when given, must be the stored one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    name_kana: str | None = None
+    representative: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    email: str | None = None
+    website: str | None = None
+    corporate_number: str | None = None
+    business_form: BusinessForm | None = None
+    jsic_major: str | None = None
+    jsic_middle: str | None = None
+    employees: int | None = None
+    employees_as_of: dt.date | None = None
+    capital_yen: int | None = None
+    founded_on: dt.date | None = None
+    membership: Membership | None = None
+    disaster_affected: bool | None = None
+    support_stage: SupportStage | None = None
+    sharing_consent: bool | None = None
+    staff_id: int | None = None
+    version: int | None = None
 
 
 class BusinessOut(BusinessFields, StoredRecord):

@@ -7,12 +7,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from banso_core.db import utc_now
-from banso_core.errors import AlreadyExists, InvalidInput, NotFound
+from banso_core.errors import AlreadyExists, InvalidInput, NotFound, VersionConflict
+from banso_core.vocabulary import SupportStage
 from org_records.business.models import Business
 from org_records.business.repository import BusinessRepository
-from org_records.business.schemas import BusinessFields
+from org_records.business.schemas import BusinessFields, BusinessPatch
 from org_records.org import OrgIdentity
+from org_records.pagination import Page, PageRequest
+from org_records.sharing.service import sharing_service
 from org_records.staff.repository import StaffRepository
+
+# What a goal summary carries of its business (sharing-policy.md §1): a change to one of these reshares its goals.
+SHARED_BUSINESS_FIELDS = frozenset({"sharing_consent", "business_form", "jsic_major", "jsic_middle", "employees"})
+# What the goal-text scrubber looks for.
+IDENTITY_FIELDS = frozenset(
+    {"name", "name_kana", "representative", "address", "phone", "fax", "email", "website", "corporate_number"}
+)
 
 
 class BusinessService:
@@ -21,7 +31,7 @@ class BusinessService:
         self.staff = StaffRepository()
 
     async def create(self, session: AsyncSession, fields: BusinessFields, org: OrgIdentity) -> Business:
-        await self._check_staff(session, fields)
+        await self._check_staff(session, fields.staff_id)
         with _external_code_unique(fields):
             business = await self.businesses.add(session, Business(**fields.model_dump()))
         org.register_scrubber.register_changed()
@@ -33,29 +43,54 @@ class BusinessService:
             raise NotFound(f"business {business_id} not found")
         return business
 
+    async def page(
+        self,
+        session: AsyncSession,
+        request: PageRequest,
+        *,
+        support_stage: SupportStage | None = None,
+        staff_id: int | None = None,
+    ) -> Page[Business]:
+        return await self.businesses.page(session, request, support_stage=support_stage, staff_id=staff_id)
+
+    async def update(self, session: AsyncSession, business_id: int, patch: BusinessPatch, org: OrgIdentity) -> Business:
+        business = await self.get(session, business_id)
+        if patch.version is not None and patch.version != business.version:
+            raise VersionConflict(f"business {business_id} is at version {business.version}, not {patch.version}")
+        current = BusinessFields.model_validate(business, from_attributes=True).model_dump()
+        merged = BusinessFields.model_validate(current | patch.model_dump(exclude_unset=True, exclude={"version"}))
+        return await self.replace(session, business, merged, org)
+
     async def replace(
         self, session: AsyncSession, business: Business, fields: BusinessFields, org: OrgIdentity
     ) -> Business:
-        """Give a stored business the whole validated state `fields` (an import's row), as a new version."""
-        await self._check_staff(session, fields)
-        consent_before = business.sharing_consent
+        """Give a stored business the whole validated state `fields` (a merged PATCH, an import's row)."""
+        await self._check_staff(session, fields.staff_id)
+        current = BusinessFields.model_validate(business, from_attributes=True).model_dump()
+        changed = {name for name, value in fields.model_dump().items() if current[name] != value}
         for name, value in fields.model_dump().items():
             setattr(business, name, value)
         business.version += 1
         business.updated_at = utc_now()
         with _external_code_unique(fields):
             await session.flush()
-        org.register_scrubber.register_changed()
-        if business.sharing_consent != consent_before:
-            # Imported here to avoid a cycle: goals and sharing depend on businesses.
-            from org_records.goal.service import goal_service
-
-            await goal_service.republish_for_business(session, business, org)
+        if changed & IDENTITY_FIELDS:
+            org.register_scrubber.register_changed()
+        if changed & SHARED_BUSINESS_FIELDS:
+            # Withdrawing consent tombstones every shared goal; a profile change republishes them.
+            await sharing_service.reshare_goals_of(session, business, org, business.updated_at)
         return business
 
-    async def _check_staff(self, session: AsyncSession, fields: BusinessFields) -> None:
-        if fields.staff_id is not None and await self.staff.get(session, fields.staff_id) is None:
-            raise InvalidInput(f"担当者 {fields.staff_id} does not exist", field="staff_id")
+    async def delete(self, session: AsyncSession, business_id: int, org: OrgIdentity) -> None:
+        """Deleting a business deletes its goals, tasks and sessions; every goal's summary is withdrawn."""
+        business = await self.get(session, business_id)
+        await sharing_service.withdraw_goals_of(session, business, org, utc_now())
+        await self.businesses.delete(session, business)
+        org.register_scrubber.register_changed()
+
+    async def _check_staff(self, session: AsyncSession, staff_id: int | None) -> None:
+        if staff_id is not None and await self.staff.get(session, staff_id) is None:
+            raise InvalidInput(f"担当者 {staff_id} does not exist", field="staff_id")
 
 
 @contextmanager

@@ -4,11 +4,13 @@ import grpc
 
 from banso.records.v1 import records_pb2
 from banso_core.db import Database
-from banso_core.errors import InvalidInput
 from banso_core.protobuf import fill_message, message_fields
+from banso_core.vocabulary import GoalCategory, GoalStatus
 from org_records.goal.schemas import GoalFields, GoalOut, GoalPatch
 from org_records.goal.service import goal_service
 from org_records.org import OrgIdentity
+from org_records.pagination import grpc_page_request
+from org_records.rpc import code_filter, optional_timestamp, requested_changes
 
 
 def goal_to_proto(goal: GoalOut) -> records_pb2.Goal:
@@ -42,14 +44,10 @@ class GoalRpcs:
     async def UpdateGoal(
         self, request: records_pb2.UpdateGoalRequest, context: grpc.aio.ServicerContext
     ) -> records_pb2.UpdateGoalResponse:
-        supplied = message_fields(request.goal)
-        unknown = set(request.update_fields) - set(GoalFields.model_fields)
-        if unknown:
-            raise InvalidInput(f"unknown fields {sorted(unknown)}", field="update_fields")
-        changes = {name: supplied.get(name) for name in request.update_fields}
-        if request.HasField("expected_version"):
-            changes["version"] = request.expected_version
-        patch = GoalPatch.model_validate(changes)
+        expected = request.expected_version if request.HasField("expected_version") else None
+        patch = GoalPatch.model_validate(
+            requested_changes(request.goal, request.update_fields, GoalFields.model_fields, expected)
+        )
         async with self.database.session() as session:
             goal = GoalOut.model_validate(await goal_service.update(session, request.id, patch, self.org))
             await session.commit()
@@ -62,3 +60,21 @@ class GoalRpcs:
             await goal_service.delete(session, request.id, self.org)
             await session.commit()
         return records_pb2.DeleteGoalResponse()
+
+    async def ListGoals(
+        self, request: records_pb2.ListGoalsRequest, context: grpc.aio.ServicerContext
+    ) -> records_pb2.ListGoalsResponse:
+        page_request = grpc_page_request(
+            request.page_size, request.page_token, optional_timestamp(request, "updated_since")
+        )
+        async with self.database.session() as session:
+            page = await goal_service.page(
+                session,
+                page_request,
+                business_id=request.business_id if request.HasField("business_id") else None,
+                staff_id=request.staff_id if request.HasField("staff_id") else None,
+                category=code_filter(GoalCategory, request.category, "category"),
+                status=code_filter(GoalStatus, request.status, "status"),
+            )
+            goals = [goal_to_proto(GoalOut.model_validate(row)) for row in page.items]
+        return records_pb2.ListGoalsResponse(goals=goals, next_page_token=page.next_cursor or "")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from banso_core.db import UtcDateTime, utc_now
@@ -14,6 +14,7 @@ class Goal(Base):
     """目標: one of a business's goals."""
 
     __tablename__ = "goal"
+    __table_args__ = (Index("ix_goal_updated_at_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     business_id: Mapped[int] = mapped_column(ForeignKey("business.id", ondelete="CASCADE"), index=True)

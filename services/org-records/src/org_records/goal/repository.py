@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from org_records.goal.models import Goal
+from org_records.pagination import Page, PageRequest, keyset_page
 
 
 class GoalRepository:
@@ -24,3 +25,24 @@ class GoalRepository:
     async def delete(self, session: AsyncSession, goal: Goal) -> None:
         await session.delete(goal)
         await session.flush()
+
+    async def page(
+        self,
+        session: AsyncSession,
+        request: PageRequest,
+        *,
+        business_id: int | None,
+        staff_id: int | None,
+        category: str | None,
+        status: str | None,
+    ) -> Page[Goal]:
+        query = select(Goal)
+        if business_id is not None:
+            query = query.where(Goal.business_id == business_id)
+        if staff_id is not None:
+            query = query.where(Goal.staff_id == staff_id)
+        if category is not None:
+            query = query.where(Goal.category == category)
+        if status is not None:
+            query = query.where(Goal.status == status)
+        return await keyset_page(session, query, Goal.updated_at, Goal.id, request)

@@ -4,12 +4,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from banso_core.db import utc_now
 from banso_core.errors import InvalidInput, NotFound, VersionConflict
-from org_records.business.models import Business
+from banso_core.vocabulary import GoalCategory, GoalStatus
 from org_records.business.service import business_service
 from org_records.goal.models import Goal
 from org_records.goal.repository import GoalRepository
 from org_records.goal.schemas import GoalFields, GoalPatch
 from org_records.org import OrgIdentity
+from org_records.pagination import Page, PageRequest
 from org_records.sharing.service import sharing_service
 from org_records.staff.models import Staff
 from org_records.staff.repository import StaffRepository
@@ -36,6 +37,20 @@ class GoalService:
             raise NotFound(f"goal {goal_id} not found")
         return goal
 
+    async def page(
+        self,
+        session: AsyncSession,
+        request: PageRequest,
+        *,
+        business_id: int | None = None,
+        staff_id: int | None = None,
+        category: GoalCategory | None = None,
+        status: GoalStatus | None = None,
+    ) -> Page[Goal]:
+        return await self.goals.page(
+            session, request, business_id=business_id, staff_id=staff_id, category=category, status=status
+        )
+
     async def update(self, session: AsyncSession, goal_id: int, patch: GoalPatch, org: OrgIdentity) -> Goal:
         goal = await self.get(session, goal_id)
         if patch.version is not None and patch.version != goal.version:
@@ -59,14 +74,6 @@ class GoalService:
         goal = await self.get(session, goal_id)
         await sharing_service.withdraw_goal(session, goal, org, utc_now())
         await self.goals.delete(session, goal)
-
-    async def republish_for_business(self, session: AsyncSession, business: Business, org: OrgIdentity) -> None:
-        """After the business's 共有同意 changed: every goal's shared state changed with it, as a new version."""
-        for goal in await self.goals.of_business(session, business.id):
-            goal.version += 1
-            goal.updated_at = utc_now()
-            await session.flush()
-            await sharing_service.publish_goal(session, goal, business, await self._staff(session, goal.staff_id), org)
 
     async def _staff(self, session: AsyncSession, staff_id: int | None) -> Staff | None:
         if staff_id is None:

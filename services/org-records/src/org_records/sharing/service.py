@@ -143,6 +143,25 @@ class SharingService:
         # A deleted goal has no next version of its own; the tombstone takes one past the last.
         await self._queue(session, goal_tombstone(goal, org, goal.version + 1, at))
 
+    async def reshare_goals_of(
+        self, session: AsyncSession, business: Business, org: OrgIdentity, at: dt.datetime
+    ) -> None:
+        """The business changed what its goals share (consent, profile): each goal takes a new version and its
+        summary, or a tombstone when consent is gone, is queued; a later change of mind outranks it."""
+        for goal in await self.goals.of_business(session, business.id):
+            goal.version += 1
+            goal.updated_at = at
+            staff = await self.staff.get(session, goal.staff_id) if goal.staff_id is not None else None
+            await self.publish_goal(session, goal, business, staff, org)
+        await session.flush()
+
+    async def withdraw_goals_of(
+        self, session: AsyncSession, business: Business, org: OrgIdentity, at: dt.datetime
+    ) -> None:
+        """The business is being deleted: every goal is withdrawn as a deleted goal is."""
+        for goal in await self.goals.of_business(session, business.id):
+            await self.withdraw_goal(session, goal, org, at)
+
     async def _queue(self, session: AsyncSession, summary: GoalSummary) -> None:
         await self.outbox.add(
             session,

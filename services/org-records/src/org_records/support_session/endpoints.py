@@ -4,22 +4,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from org_records.concurrency import IfMatch, expected_version
 from org_records.db import DbSession
-from org_records.support_session.models import SupportSession
+from org_records.pagination import PageOut, PageQuery
 from org_records.support_session.schemas import (
     SupportSessionFields,
     SupportSessionList,
     SupportSessionOut,
     SupportSessionPatch,
+    support_session_out,
 )
 from org_records.support_session.service import support_session_service
 
 router = APIRouter(prefix="/api/v1", tags=["sessions 支援記録"])
-
-
-def support_session_out(record: SupportSession) -> SupportSessionOut:
-    values = {name: getattr(record, name) for name in SupportSessionOut.model_fields if hasattr(record, name)}
-    return SupportSessionOut.model_validate(values | {"goal_ids": [goal.id for goal in record.goals]})
 
 
 @router.post(
@@ -42,13 +39,28 @@ async def list_support_sessions(
     return SupportSessionList(items=[support_session_out(record) for record in records], total=total)
 
 
+@router.get("/sessions", response_model=PageOut[SupportSessionOut])
+async def list_all_support_sessions(
+    session: DbSession,
+    page: PageQuery,
+    business_id: Annotated[int | None, Query(description="事業者")] = None,
+    staff_id: Annotated[int | None, Query(description="担当者")] = None,
+) -> PageOut[SupportSessionOut]:
+    """Every session in order of change, for incremental sync (the timeline of one business is above)."""
+    found = await support_session_service.page(session, page, business_id=business_id, staff_id=staff_id)
+    return PageOut(items=[support_session_out(record) for record in found.items], next_cursor=found.next_cursor)
+
+
 @router.get("/sessions/{session_id}", response_model=SupportSessionOut)
 async def get_support_session(session_id: int, session: DbSession) -> SupportSessionOut:
     return support_session_out(await support_session_service.get(session, session_id))
 
 
 @router.patch("/sessions/{session_id}", response_model=SupportSessionOut)
-async def update_support_session(session_id: int, patch: SupportSessionPatch, session: DbSession) -> SupportSessionOut:
+async def update_support_session(
+    session_id: int, patch: SupportSessionPatch, session: DbSession, if_match: IfMatch
+) -> SupportSessionOut:
+    patch.version = expected_version(patch.version, if_match)
     return support_session_out(await support_session_service.update(session, session_id, patch))
 
 

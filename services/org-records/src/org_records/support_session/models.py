@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from banso_core.db import UtcDateTime, utc_now
@@ -22,6 +22,7 @@ class SupportSession(Base):
     """支援記録: one contact with a business, with the advisor's approach and the owner's attitude."""
 
     __tablename__ = "support_session"
+    __table_args__ = (Index("ix_support_session_updated_at_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     business_id: Mapped[int] = mapped_column(ForeignKey("business.id", ondelete="CASCADE"), index=True)

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from org_records.goal.models import Goal
+from org_records.pagination import Page, PageRequest, keyset_page
 from org_records.support_session.models import SupportSession
 
 
@@ -46,3 +47,13 @@ class SupportSessionRepository:
             .offset(offset)
         )
         return (await session.scalars(query)).all(), total
+
+    async def page(
+        self, session: AsyncSession, request: PageRequest, *, business_id: int | None, staff_id: int | None
+    ) -> Page[SupportSession]:
+        query = select(SupportSession).options(selectinload(SupportSession.goals))
+        if business_id is not None:
+            query = query.where(SupportSession.business_id == business_id)
+        if staff_id is not None:
+            query = query.where(SupportSession.staff_id == staff_id)
+        return await keyset_page(session, query, SupportSession.updated_at, SupportSession.id, request)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from banso_core.text import NoControlCharacters
 from banso_core.vocabulary import Approach, Attitude, SessionChannel
 from org_records.schemas import StoredRecord
+
+if TYPE_CHECKING:
+    from org_records.support_session.models import SupportSession
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
@@ -91,3 +94,8 @@ class SupportSessionOut(SupportSessionFields, StoredRecord):
 class SupportSessionList(BaseModel):
     items: list[SupportSessionOut]
     total: int
+
+
+def support_session_out(record: SupportSession) -> SupportSessionOut:
+    values = {name: getattr(record, name) for name in SupportSessionOut.model_fields if hasattr(record, name)}
+    return SupportSessionOut.model_validate(values | {"goal_ids": [goal.id for goal in record.goals]})

@@ -8,6 +8,7 @@ from banso_core.db import utc_now
 from banso_core.errors import InvalidInput, NotFound, VersionConflict
 from org_records.business.service import business_service
 from org_records.goal.models import Goal
+from org_records.pagination import Page, PageRequest
 from org_records.staff.repository import StaffRepository
 from org_records.support_session.models import SupportSession
 from org_records.support_session.repository import SupportSessionRepository
@@ -39,6 +40,16 @@ class SupportSessionService:
     ) -> tuple[Sequence[SupportSession], int]:
         await business_service.get(session, business_id)
         return await self.records.list_for_business(session, business_id, limit, offset)
+
+    async def page(
+        self,
+        session: AsyncSession,
+        request: PageRequest,
+        *,
+        business_id: int | None = None,
+        staff_id: int | None = None,
+    ) -> Page[SupportSession]:
+        return await self.records.page(session, request, business_id=business_id, staff_id=staff_id)
 
     async def update(self, session: AsyncSession, session_id: int, patch: SupportSessionPatch) -> SupportSession:
         record = await self.get(session, session_id)
