@@ -178,3 +178,33 @@ class Attitude(LabelledCode):
     positive = "positive", "納得していた・前向きだった"
     negative = "negative", "納得していなかった・否定的だった"
     passive = "passive", "受動的であった・どちらともとれない"
+
+
+class KpiMeasure(LabelledCode):
+    """経営発達支援計画のKPI: what a KPI counts in the records of one fiscal year (April–March)."""
+
+    businesses_followed_up = "businesses_followed_up", "フォローアップ対象事業者数"
+    follow_up_sessions = "follow_up_sessions", "フォローアップ延べ回数"
+    sales_or_profit_increased = "sales_or_profit_increased", "売上または営業利益が増加した事業者数"
+    plans_formulated = "plans_formulated", "事業計画策定事業者数"
+    new_partners = "new_partners", "新規取引先獲得数"
+    deals_closed = "deals_closed", "商談成立件数"
+    subsidies_adopted = "subsidies_adopted", "補助金採択件数"
+    seminar_participants = "seminar_participants", "セミナー・個別相談会参加事業者数"
+    expert_dispatches = "expert_dispatches", "専門家派遣回数"
+    startups = "startups", "創業件数"
+    hires = "hires", "採用人数"
+    digital_tools = "digital_tools", "デジタルツール導入件数"
+    talent_matched = "talent_matched", "専門家・副業人材マッチング件数"
+
+
+class KgiCondition(LabelledCode):
+    """経営発達支援計画のKGI: the condition a supported business must meet to count toward the share."""
+
+    gross_margin_improved = "gross_margin_improved", "粗利率が改善した企業割合"
+    labor_productivity_improved_or_hired = (
+        "labor_productivity_improved_or_hired",
+        "労働生産性が改善または採用を実現した企業割合",
+    )
+    succession_done_or_executing = "succession_done_or_executing", "事業承継を完了または実行段階に移した企業割合"
+    sales_increased = "sales_increased", "売上高が増加した企業割合"

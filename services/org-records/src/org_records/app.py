@@ -21,6 +21,7 @@ from org_records.db import MIGRATIONS
 from org_records.goal.endpoints import router as goal_router
 from org_records.org import OrgIdentity
 from org_records.outbox.relay import OutboxRelay
+from org_records.plan.endpoints import router as plan_router
 from org_records.sharing.endpoints import router as sharing_router
 from org_records.staff.endpoints import router as staff_router
 from org_records.support_session.endpoints import router as support_session_router
@@ -79,5 +80,6 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.include_router(goal_router)
     app.include_router(support_session_router)
     app.include_router(sharing_router)
+    app.include_router(plan_router)
     FastAPIInstrumentor.instrument_app(app)
     return app

@@ -4,7 +4,21 @@ from org_records.business.models import Business
 from org_records.db import Base
 from org_records.goal.models import Goal
 from org_records.outbox.models import OutboxMessage
+from org_records.plan.models import Plan, PlanKgi, PlanKpi, PlanKpiTarget, PlanTheme
 from org_records.staff.models import Staff
 from org_records.support_session.models import SupportSession, session_goal
 
-__all__ = ["Base", "Business", "Goal", "OutboxMessage", "Staff", "SupportSession", "session_goal"]
+__all__ = [
+    "Base",
+    "Business",
+    "Goal",
+    "OutboxMessage",
+    "Plan",
+    "PlanKgi",
+    "PlanKpi",
+    "PlanKpiTarget",
+    "PlanTheme",
+    "Staff",
+    "SupportSession",
+    "session_goal",
+]
