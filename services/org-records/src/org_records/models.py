@@ -2,9 +2,25 @@
 
 from org_records.business.models import Business
 from org_records.db import Base
+from org_records.financials.models import QuarterlyFinancials
 from org_records.goal.models import Goal
 from org_records.outbox.models import OutboxMessage
+from org_records.outcome.models import OutcomeEvent
+from org_records.period_lock.models import PeriodLock
+from org_records.policy_support.models import PolicySupport
 from org_records.staff.models import Staff
 from org_records.support_session.models import SupportSession, session_goal
 
-__all__ = ["Base", "Business", "Goal", "OutboxMessage", "Staff", "SupportSession", "session_goal"]
+__all__ = [
+    "Base",
+    "Business",
+    "Goal",
+    "OutboxMessage",
+    "OutcomeEvent",
+    "PeriodLock",
+    "PolicySupport",
+    "QuarterlyFinancials",
+    "Staff",
+    "SupportSession",
+    "session_goal",
+]
