@@ -180,6 +180,57 @@ class Attitude(LabelledCode):
     passive = "passive", "受動的であった・どちらともとれない"
 
 
+class PolicySupportKind(LabelledCode):
+    """施策支援の種類."""
+
+    subsidy = "subsidy", "補助金"
+    loan = "loan", "融資"
+    certification = "certification", "認定"
+    other = "other", "その他"
+
+
+class PolicySupportResult(LabelledCode):
+    """施策支援の結果."""
+
+    preparing = "preparing", "準備中"
+    applied = "applied", "申請済"
+    adopted = "adopted", "採択・実行"
+    rejected = "rejected", "不採択・否決"
+    withdrawn = "withdrawn", "取下げ"
+
+
+class OutcomeKind(LabelledCode):
+    """成果の種類, counted by the plan's KPIs."""
+
+    plan_formulated = "plan_formulated", "事業計画策定"
+    new_partner = "new_partner", "新規取引先獲得"
+    deal_closed = "deal_closed", "商談成立"
+    hire = "hire", "採用"
+    digital_tool = "digital_tool", "デジタルツール導入"
+    talent_matched = "talent_matched", "専門家・副業人材マッチング"
+    succession_done = "succession_done", "事業承継完了"
+    succession_executing = "succession_executing", "事業承継実行段階"
+    closure_avoided = "closure_avoided", "廃業回避"
+    startup = "startup", "創業"
+    other = "other", "その他"
+
+
+class PolicyProgram:
+    """施策 (configurable): a program from the shipped default list; organizations may record others as text."""
+
+    def __init__(self, code: str, label: str, kind: PolicySupportKind) -> None:
+        self.code = code
+        self.label = label
+        self.kind = kind
+
+
+@cache
+def policy_programs() -> tuple[PolicyProgram, ...]:
+    """The default programs of domain.md, shipped as data (banso_core/data/policy_programs.json)."""
+    raw = json.loads(resources.files("banso_core.data").joinpath("policy_programs.json").read_text(encoding="utf-8"))
+    return tuple(PolicyProgram(entry["code"], entry["label"], PolicySupportKind(entry["kind"])) for entry in raw)
+
+
 class KpiMeasure(LabelledCode):
     """経営発達支援計画のKPI: what a KPI counts in the records of one fiscal year (April–March)."""
 

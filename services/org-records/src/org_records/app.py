@@ -18,9 +18,13 @@ from org_records import grpc_server
 from org_records.business.endpoints import router as business_router
 from org_records.config import OrgRecordsSettings
 from org_records.db import MIGRATIONS
+from org_records.financials.endpoints import router as financials_router
 from org_records.goal.endpoints import router as goal_router
 from org_records.org import OrgIdentity
 from org_records.outbox.relay import OutboxRelay
+from org_records.outcome.endpoints import router as outcome_router
+from org_records.period_lock.endpoints import router as period_lock_router
+from org_records.policy_support.endpoints import router as policy_support_router
 from org_records.plan.endpoints import router as plan_router
 from org_records.sharing.endpoints import router as sharing_router
 from org_records.staff.endpoints import router as staff_router
@@ -80,6 +84,10 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.include_router(goal_router)
     app.include_router(support_session_router)
     app.include_router(sharing_router)
+    app.include_router(financials_router)
+    app.include_router(policy_support_router)
+    app.include_router(outcome_router)
+    app.include_router(period_lock_router)
     app.include_router(plan_router)
     FastAPIInstrumentor.instrument_app(app)
     return app

@@ -2,9 +2,13 @@
 
 from org_records.business.models import Business
 from org_records.db import Base
+from org_records.financials.models import QuarterlyFinancials
 from org_records.goal.models import Goal
 from org_records.outbox.models import OutboxMessage
+from org_records.outcome.models import OutcomeEvent
+from org_records.period_lock.models import PeriodLock
 from org_records.plan.models import Plan, PlanKgi, PlanKpi, PlanKpiTarget, PlanTheme
+from org_records.policy_support.models import PolicySupport
 from org_records.staff.models import Staff
 from org_records.support_session.models import SupportSession, session_goal
 
@@ -13,11 +17,15 @@ __all__ = [
     "Business",
     "Goal",
     "OutboxMessage",
+    "OutcomeEvent",
+    "PeriodLock",
     "Plan",
     "PlanKgi",
     "PlanKpi",
     "PlanKpiTarget",
     "PlanTheme",
+    "PolicySupport",
+    "QuarterlyFinancials",
     "Staff",
     "SupportSession",
     "session_goal",

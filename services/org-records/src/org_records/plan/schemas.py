@@ -17,6 +17,7 @@ from pydantic import (
 
 from banso_core.text import NoControlCharacters
 from banso_core.vocabulary import KgiCondition, KpiMeasure, LabelledCode
+from org_records.fiscal import fiscal_year_of
 from org_records.schemas import StoredRecord
 
 Code = Annotated[
@@ -38,11 +39,6 @@ OUTCOME_MEASURES = frozenset(
     }
 )
 """The measures that count outcome events (成果), where `verified_only` applies."""
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    """年度: April–March, named by the calendar year it starts in."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def known_code(vocabulary: type[LabelledCode], term: str) -> Callable[[Any], Any]:

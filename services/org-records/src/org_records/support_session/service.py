@@ -8,6 +8,7 @@ from banso_core.db import utc_now
 from banso_core.errors import InvalidInput, NotFound, VersionConflict
 from org_records.business.service import business_service
 from org_records.goal.models import Goal
+from org_records.period_lock.service import period_lock_service
 from org_records.staff.repository import StaffRepository
 from org_records.support_session.models import SupportSession
 from org_records.support_session.repository import SupportSessionRepository
@@ -21,6 +22,7 @@ class SupportSessionService:
 
     async def record(self, session: AsyncSession, business_id: int, fields: SupportSessionFields) -> SupportSession:
         business = await business_service.get(session, business_id)
+        await period_lock_service.ensure_open(session, fields.held_on)
         staff_id = fields.staff_id if fields.staff_id is not None else business.staff_id
         await self._check_staff(session, staff_id)
         goals = await self._goals(session, business_id, fields.goal_ids)

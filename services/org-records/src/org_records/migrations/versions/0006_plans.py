@@ -1,7 +1,7 @@
 """経営発達支援計画: plans with themes, KPIs (yearly targets) and KGIs
 
 Revision ID: 0006_plans
-Revises: 0002
+Revises: 0005_monitoring
 Create Date: 2026-11-24 10:00:00.000000
 
 """
@@ -15,7 +15,7 @@ import banso_core.db
 
 # revision identifiers, used by Alembic.
 revision: str = "0006_plans"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0005_monitoring"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
