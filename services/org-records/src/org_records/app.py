@@ -24,8 +24,8 @@ from org_records.org import OrgIdentity
 from org_records.outbox.relay import OutboxRelay
 from org_records.outcome.endpoints import router as outcome_router
 from org_records.period_lock.endpoints import router as period_lock_router
-from org_records.policy_support.endpoints import router as policy_support_router
 from org_records.plan.endpoints import router as plan_router
+from org_records.policy_support.endpoints import router as policy_support_router
 from org_records.sharing.endpoints import router as sharing_router
 from org_records.staff.endpoints import router as staff_router
 from org_records.support_session.endpoints import router as support_session_router
