@@ -26,6 +26,7 @@ from org_records.outcome.endpoints import router as outcome_router
 from org_records.period_lock.endpoints import router as period_lock_router
 from org_records.plan.endpoints import router as plan_router
 from org_records.policy_support.endpoints import router as policy_support_router
+from org_records.report.endpoints import router as report_router
 from org_records.sharing.endpoints import router as sharing_router
 from org_records.staff.endpoints import router as staff_router
 from org_records.support_session.endpoints import router as support_session_router
@@ -89,5 +90,6 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.include_router(outcome_router)
     app.include_router(period_lock_router)
     app.include_router(plan_router)
+    app.include_router(report_router)
     FastAPIInstrumentor.instrument_app(app)
     return app

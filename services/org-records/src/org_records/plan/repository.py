@@ -12,7 +12,7 @@ from banso_core.errors import InvalidInput
 from org_records.plan.models import Plan, PlanKpi
 
 
-def _with_parts(query: Select[tuple[Plan]]) -> Select[tuple[Plan]]:
+def _with_parts(query: Select[Plan]) -> Select[Plan]:
     return query.options(
         selectinload(Plan.themes),
         selectinload(Plan.kpis).selectinload(PlanKpi.targets),
