@@ -2,33 +2,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from banso_core.errors import InvalidInput
 from org_records.db import DbSession
 from org_records.plan.models import Plan
 from org_records.plan.schemas import PlanFields, PlanList, PlanOut, PlanPut
 from org_records.plan.service import plan_service
+from org_records.schemas import IfMatch, expected_version
 
 router = APIRouter(prefix="/api/v1/plans", tags=["plans 経営発達支援計画"])
-
-IfMatch = Annotated[str | None, Header(description="the version last read; a different stored version answers 409")]
 
 
 def plan_out(plan: Plan) -> PlanOut:
     return PlanOut.model_validate(plan, from_attributes=True)
-
-
-def expected_version(body_version: int | None, if_match: str | None) -> int | None:
-    if if_match is None:
-        return body_version
-    try:
-        header_version = int(if_match.strip().removeprefix("W/").strip('"'))
-    except ValueError as error:
-        raise InvalidInput("If-Match must carry the plan's version number", field="If-Match") from error
-    if body_version is not None and body_version != header_version:
-        raise InvalidInput("If-Match and version disagree", field="version")
-    return header_version
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PlanOut)
@@ -55,11 +41,11 @@ async def get_plan(plan_id: int, session: DbSession, response: Response) -> Plan
 
 @router.put("/{plan_id}", response_model=PlanOut)
 async def replace_plan(plan_id: int, fields: PlanPut, session: DbSession, if_match: IfMatch = None) -> PlanOut:
-    version = expected_version(fields.version, if_match)
+    version = expected_version(if_match, fields.version)
     return plan_out(await plan_service.replace(session, plan_id, fields, version))
 
 
 @router.delete("/{plan_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_plan(plan_id: int, session: DbSession, if_match: IfMatch = None) -> Response:
-    await plan_service.delete(session, plan_id, expected_version(None, if_match))
+    await plan_service.delete(session, plan_id, expected_version(if_match, None))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

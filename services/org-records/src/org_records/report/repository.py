@@ -43,7 +43,7 @@ class ReportRepository:
         if not business_ids:
             return {}
         rows = await session.execute(select(Business.id, Business.name).where(Business.id.in_(business_ids)))
-        return {business_id: name for business_id, name in rows.tuples()}
+        return {business_id: name for business_id, name in rows}
 
     async def _figures(self, session: AsyncSession, fiscal_year: int) -> dict[int, Quarters]:
         rows = await session.scalars(select(QuarterlyFinancials).where(QuarterlyFinancials.fiscal_year == fiscal_year))
@@ -61,7 +61,7 @@ class ReportRepository:
             )
         )
         themes: dict[int, set[str]] = defaultdict(set)
-        for business_id, theme in rows.tuples():
+        for business_id, theme in rows:
             if theme is not None:
                 themes[business_id].add(theme)
         return dict(themes)
