@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import AsyncIterator
 from typing import Any
 
+import grpc
 import pytest
+from google.protobuf import json_format
 
+from banso.records.v1 import plans_pb2, plans_pb2_grpc
 from org_records.plan.models import Plan, PlanKgi, PlanKpi, PlanKpiTarget, PlanTheme
 
 pytestmark = pytest.mark.postgres
@@ -207,3 +211,74 @@ async def test_unknown_codes_are_answered_with_the_known_ones(client):
 async def test_kgi_theme_message_names_the_plan_themes(client):
     detail = (await client.post("/api/v1/plans", json=with_kgi(theme="tourism"))).json()["detail"][0]["msg"]
     assert "tourism" in detail and "'sales'" in detail and "'succession'" in detail
+
+
+@pytest.fixture
+async def plan_stub(org_records) -> AsyncIterator[plans_pb2_grpc.PlanServiceStub]:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{org_records.app.state.grpc_port}") as channel:
+        yield plans_pb2_grpc.PlanServiceStub(channel)
+
+
+def plan_input(payload: dict[str, Any]) -> plans_pb2.PlanInput:
+    return json_format.ParseDict(payload, plans_pb2.PlanInput())
+
+
+async def test_plan_through_grpc(plan_stub, client):
+    created = (await plan_stub.CreatePlan(plans_pb2.CreatePlanRequest(plan=plan_input(plan_payload())))).plan
+    assert created.version == 1
+    assert dict(created.fields.kpis[0].targets) == {2026: 50, 2027: 50, 2030: 55}
+    assert created.fields.kpis[0].measure_label == "フォローアップ対象事業者数"
+    assert created.fields.kgis[0].threshold_percent == 30
+    rest = (await client.get(f"/api/v1/plans/{created.id}")).json()
+    assert rest["kpis"][1]["verified_only"] is True
+
+    fetched = (await plan_stub.GetPlan(plans_pb2.GetPlanRequest(id=created.id))).plan
+    assert fetched == created
+
+    changed = plan_payload() | {"title": "改定版"}
+    updated = await plan_stub.UpdatePlan(
+        plans_pb2.UpdatePlanRequest(id=created.id, plan=plan_input(changed), expected_version=1)
+    )
+    assert (updated.plan.version, updated.plan.fields.title) == (2, "改定版")
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await plan_stub.UpdatePlan(
+            plans_pb2.UpdatePlanRequest(id=created.id, plan=plan_input(changed), expected_version=1)
+        )
+    assert raised.value.code() == grpc.StatusCode.ABORTED
+
+    second = (await plan_stub.CreatePlan(plans_pb2.CreatePlanRequest(plan=plan_input(plan_payload())))).plan
+    first_page = await plan_stub.ListPlans(plans_pb2.ListPlansRequest(limit=1))
+    assert [plan.id for plan in first_page.plans] == [created.id]
+    second_page = await plan_stub.ListPlans(plans_pb2.ListPlansRequest(limit=1, cursor=first_page.next_cursor))
+    assert [plan.id for plan in second_page.plans] == [second.id]
+    assert second_page.next_cursor == ""
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await plan_stub.ListPlans(plans_pb2.ListPlansRequest(limit=501))
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await plan_stub.DeletePlan(plans_pb2.DeletePlanRequest(id=created.id, expected_version=1))
+    assert raised.value.code() == grpc.StatusCode.ABORTED
+    await plan_stub.DeletePlan(plans_pb2.DeletePlanRequest(id=created.id, expected_version=2))
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await plan_stub.GetPlan(plans_pb2.GetPlanRequest(id=created.id))
+    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+GRPC_BAD_PLANS = [
+    (with_kpi(measure="happiness"), "measure"),
+    (with_kpi(targets={"2025": 40}), "kpis"),
+    (with_kgi(condition="be_happy"), "condition"),
+    (with_kgi(theme="tourism"), "kgis"),
+    (with_plan(ends_on="2026-01-01"), "ends_on"),
+    (with_plan(themes=[*PLAN["themes"], {"code": "sales", "title": "重複"}]), "themes"),
+]
+
+
+@pytest.mark.parametrize(("payload", "field"), GRPC_BAD_PLANS)
+async def test_grpc_rejects_bad_plan_naming_the_field(plan_stub, payload, field, count_rows):
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await plan_stub.CreatePlan(plans_pb2.CreatePlanRequest(plan=plan_input(payload)))
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert field in raised.value.details()
+    assert await count_rows(Plan) == 0
