@@ -48,7 +48,7 @@ def present_fields(message: Message) -> dict[str, Any]:
     optional fields when present, plain fields when not empty."""
     values = {}
     for field in message.DESCRIPTOR.fields:
-        if field.message_type is not None or field.label == field.LABEL_REPEATED:
+        if field.message_type is not None or field.is_repeated:
             continue
         value = _scalar_value(message, field.name)
         if value is not None and (field.has_presence or value != field.default_value):
