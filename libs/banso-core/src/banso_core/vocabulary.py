@@ -228,7 +228,7 @@ class PolicyProgram:
 def policy_programs() -> tuple[PolicyProgram, ...]:
     """The default programs of domain.md, shipped as data (banso_core/data/policy_programs.json)."""
     raw = json.loads(resources.files("banso_core.data").joinpath("policy_programs.json").read_text(encoding="utf-8"))
-    return tuple(PolicyProgram(entry["code"], entry["label"], PolicySupportKind(entry["kind"])) for entry in raw)
+    return tuple(PolicyProgram(entry["code"], entry["label"], PolicySupportKind[entry["kind"]]) for entry in raw)
 
 
 class KpiMeasure(LabelledCode):
