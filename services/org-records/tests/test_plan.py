@@ -9,6 +9,7 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import json_format
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from banso.records.v1 import plans_pb2, plans_pb2_grpc
 from org_records.plan.models import Plan, PlanKgi, PlanKpi, PlanKpiTarget, PlanTheme
@@ -282,3 +283,11 @@ async def test_grpc_rejects_bad_plan_naming_the_field(plan_stub, payload, field,
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field in raised.value.details()
     assert await count_rows(Plan) == 0
+
+
+async def test_plan_service_answers_health_checks(org_records):
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{org_records.app.state.grpc_port}") as channel:
+        health = await health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(service="banso.records.v1.PlanService")
+        )
+    assert health.status == health_pb2.HealthCheckResponse.SERVING
