@@ -59,6 +59,13 @@ class AlreadyExists(DomainError):
     grpc_status = grpc.StatusCode.ALREADY_EXISTS
 
 
+class PeriodLocked(DomainError):
+    """期間ロック: the record falls in a locked fiscal quarter; unlock it first."""
+
+    http_status = 409
+    grpc_status = grpc.StatusCode.FAILED_PRECONDITION
+
+
 def describe_validation_error(error: ValidationError) -> str:
     """One line naming every offending field, for gRPC details and logs."""
     parts = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -33,3 +33,30 @@ def fill_message(message: M, values: Mapping[str, Any]) -> M:
         else:
             setattr(message, field.name, value)
     return message
+
+
+def _scalar_value(message: Message, name: str) -> Any:
+    field = message.DESCRIPTOR.fields_by_name[name]
+    if field.has_presence:
+        return getattr(message, name) if message.HasField(name) else None
+    value = getattr(message, name)
+    return None if value == "" else value
+
+
+def present_fields(message: Message) -> dict[str, Any]:
+    """The scalar fields a client set, with their native values (int64 stays an int, unlike `message_fields`):
+    optional fields when present, plain fields when not empty."""
+    values = {}
+    for field in message.DESCRIPTOR.fields:
+        if field.message_type is not None or field.is_repeated:
+            continue
+        value = _scalar_value(message, field.name)
+        if value is not None and (field.has_presence or value != field.default_value):
+            values[field.name] = value
+    return values
+
+
+def named_fields(message: Message, names: Iterable[str]) -> dict[str, Any]:
+    """The values of the fields an update names (`update_fields`): an absent optional or empty text is None, which
+    clears the field; plain fields (bool) keep their value."""
+    return {name: _scalar_value(message, name) for name in names}

@@ -217,3 +217,84 @@ class TaskStatus(LabelledCode):
     doing = "doing", "進行中"
     done = "done", "完了"
     on_hold = "on_hold", "保留"
+
+
+class PolicySupportKind(LabelledCode):
+    """施策支援の種類."""
+
+    subsidy = "subsidy", "補助金"
+    loan = "loan", "融資"
+    certification = "certification", "認定"
+    other = "other", "その他"
+
+
+class PolicySupportResult(LabelledCode):
+    """施策支援の結果."""
+
+    preparing = "preparing", "準備中"
+    applied = "applied", "申請済"
+    adopted = "adopted", "採択・実行"
+    rejected = "rejected", "不採択・否決"
+    withdrawn = "withdrawn", "取下げ"
+
+
+class OutcomeKind(LabelledCode):
+    """成果の種類, counted by the plan's KPIs."""
+
+    plan_formulated = "plan_formulated", "事業計画策定"
+    new_partner = "new_partner", "新規取引先獲得"
+    deal_closed = "deal_closed", "商談成立"
+    hire = "hire", "採用"
+    digital_tool = "digital_tool", "デジタルツール導入"
+    talent_matched = "talent_matched", "専門家・副業人材マッチング"
+    succession_done = "succession_done", "事業承継完了"
+    succession_executing = "succession_executing", "事業承継実行段階"
+    closure_avoided = "closure_avoided", "廃業回避"
+    startup = "startup", "創業"
+    other = "other", "その他"
+
+
+class PolicyProgram:
+    """施策 (configurable): a program from the shipped default list; organizations may record others as text."""
+
+    def __init__(self, code: str, label: str, kind: PolicySupportKind) -> None:
+        self.code = code
+        self.label = label
+        self.kind = kind
+
+
+@cache
+def policy_programs() -> tuple[PolicyProgram, ...]:
+    """The default programs of domain.md, shipped as data (banso_core/data/policy_programs.json)."""
+    raw = json.loads(resources.files("banso_core.data").joinpath("policy_programs.json").read_text(encoding="utf-8"))
+    return tuple(PolicyProgram(entry["code"], entry["label"], PolicySupportKind[entry["kind"]]) for entry in raw)
+
+
+class KpiMeasure(LabelledCode):
+    """経営発達支援計画のKPI: what a KPI counts in the records of one fiscal year (April–March)."""
+
+    businesses_followed_up = "businesses_followed_up", "フォローアップ対象事業者数"
+    follow_up_sessions = "follow_up_sessions", "フォローアップ延べ回数"
+    sales_or_profit_increased = "sales_or_profit_increased", "売上または営業利益が増加した事業者数"
+    plans_formulated = "plans_formulated", "事業計画策定事業者数"
+    new_partners = "new_partners", "新規取引先獲得数"
+    deals_closed = "deals_closed", "商談成立件数"
+    subsidies_adopted = "subsidies_adopted", "補助金採択件数"
+    seminar_participants = "seminar_participants", "セミナー・個別相談会参加事業者数"
+    expert_dispatches = "expert_dispatches", "専門家派遣回数"
+    startups = "startups", "創業件数"
+    hires = "hires", "採用人数"
+    digital_tools = "digital_tools", "デジタルツール導入件数"
+    talent_matched = "talent_matched", "専門家・副業人材マッチング件数"
+
+
+class KgiCondition(LabelledCode):
+    """経営発達支援計画のKGI: the condition a supported business must meet to count toward the share."""
+
+    gross_margin_improved = "gross_margin_improved", "粗利率が改善した企業割合"
+    labor_productivity_improved_or_hired = (
+        "labor_productivity_improved_or_hired",
+        "労働生産性が改善または採用を実現した企業割合",
+    )
+    succession_done_or_executing = "succession_done_or_executing", "事業承継を完了または実行段階に移した企業割合"
+    sales_increased = "sales_increased", "売上高が増加した企業割合"

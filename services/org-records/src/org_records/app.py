@@ -26,10 +26,16 @@ from org_records.auth.service import auth_service, startup_logins
 from org_records.business.endpoints import router as business_router
 from org_records.config import OrgRecordsSettings
 from org_records.db import MIGRATIONS
+from org_records.financials.endpoints import router as financials_router
 from org_records.goal.endpoints import router as goal_router
 from org_records.org import OrgIdentity
 from org_records.organization.endpoints import router as organization_router
 from org_records.outbox.relay import OutboxRelay
+from org_records.outcome.endpoints import router as outcome_router
+from org_records.period_lock.endpoints import router as period_lock_router
+from org_records.plan.endpoints import router as plan_router
+from org_records.policy_support.endpoints import router as policy_support_router
+from org_records.report.endpoints import router as report_router
 from org_records.sharing.endpoints import router as sharing_router
 from org_records.staff.endpoints import router as staff_router
 from org_records.support_session.endpoints import router as support_session_router
@@ -104,9 +110,21 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.include_router(health_router())
     app.include_router(auth_router)
     app.include_router(audit_router, dependencies=[Depends(admin_only)])
-    for router in (staff_router, organization_router):
+    for router in (staff_router, organization_router, period_lock_router):
         app.include_router(router, dependencies=[Depends(admin_writes)])
-    for router in (business_router, goal_router, support_session_router, task_router, sharing_router, transfer_router):
+    for router in (
+        business_router,
+        goal_router,
+        support_session_router,
+        task_router,
+        sharing_router,
+        transfer_router,
+        financials_router,
+        policy_support_router,
+        outcome_router,
+        plan_router,
+        report_router,
+    ):
         app.include_router(router, dependencies=[Depends(staff_access)])
     FastAPIInstrumentor.instrument_app(app)
     return app

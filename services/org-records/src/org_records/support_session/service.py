@@ -9,6 +9,7 @@ from banso_core.errors import InvalidInput, NotFound, VersionConflict
 from org_records.business.service import business_service
 from org_records.goal.models import Goal
 from org_records.pagination import Page, PageRequest
+from org_records.period_lock.service import period_lock_service
 from org_records.staff.repository import StaffRepository
 from org_records.support_session.models import SupportSession
 from org_records.support_session.repository import SupportSessionRepository
@@ -22,6 +23,7 @@ class SupportSessionService:
 
     async def record(self, session: AsyncSession, business_id: int, fields: SupportSessionFields) -> SupportSession:
         business = await business_service.get(session, business_id)
+        await period_lock_service.ensure_open(session, fields.held_on)
         staff_id = fields.staff_id if fields.staff_id is not None else business.staff_id
         await self._check_staff(session, staff_id)
         goals = await self._goals(session, business_id, fields.goal_ids)
@@ -61,6 +63,9 @@ class SupportSessionService:
         merged = SupportSessionFields.model_validate(
             current | patch.model_dump(exclude_unset=True, exclude={"version"})
         )
+        # Both quarters must be open: the one the session leaves and the one it moves to.
+        await period_lock_service.ensure_open(session, record.held_on)
+        await period_lock_service.ensure_open(session, merged.held_on)
         await self._check_staff(session, merged.staff_id)
         record.goals = await self._goals(session, record.business_id, merged.goal_ids)
         for name, value in merged.model_dump(exclude={"goal_ids"}).items():
@@ -71,7 +76,9 @@ class SupportSessionService:
         return record
 
     async def delete(self, session: AsyncSession, session_id: int) -> None:
-        await self.records.delete(session, await self.get(session, session_id))
+        record = await self.get(session, session_id)
+        await period_lock_service.ensure_open(session, record.held_on)
+        await self.records.delete(session, record)
 
     async def _goals(self, session: AsyncSession, business_id: int, goal_ids: Sequence[int]) -> list[Goal]:
         goals = await self.records.goals_of_business(session, business_id, goal_ids)

@@ -1,7 +1,7 @@
 """business external code (事業者コード) for imports
 
 Revision ID: 0007_business_external_code
-Revises: 0004_records_lists_tasks
+Revises: 0006_plans
 Create Date: 2026-11-21 01:55:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0007_business_external_code"
-down_revision: str | Sequence[str] | None = "0004_records_lists_tasks"
+down_revision: str | Sequence[str] | None = "0006_plans"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
