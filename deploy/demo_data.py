@@ -677,12 +677,12 @@ MIX: dict[GoalStatus | None, tuple[tuple[int, int, int], tuple[int, int, int]]] 
 KPIS: tuple[tuple[str, str, str, float, int], ...] = (
     # code, label, measure, target per business in the register, yearly increase
     ("KPI-1", "フォローアップ対象事業者数", "businesses_followed_up", 0.75, 1),
-    ("KPI-2", "フォローアップ延べ回数", "follow_up_sessions", 4.0, 4),
-    ("KPI-3", "売上または営業利益が増加した事業者数", "sales_or_profit_increased", 0.35, 1),
+    ("KPI-2", "フォローアップ延べ回数", "follow_up_sessions", 3.5, 4),
+    ("KPI-3", "売上または営業利益が増加した事業者数", "sales_or_profit_increased", 0.55, 1),
     ("KPI-4", "事業計画策定事業者数", "plans_formulated", 0.25, 1),
-    ("KPI-5", "新規取引先獲得数", "new_partners", 0.3, 1),
+    ("KPI-5", "新規取引先獲得数", "new_partners", 0.15, 1),
     ("KPI-6", "商談成立件数", "deals_closed", 0.2, 1),
-    ("KPI-7", "補助金採択件数", "subsidies_adopted", 0.3, 0),
+    ("KPI-7", "補助金採択件数", "subsidies_adopted", 0.25, 0),
 )
 """KPIs of the plan: like the example plan (フォローアップ 50者/年, 延べ60回 …), scaled to the register."""
 
@@ -879,15 +879,19 @@ class _BusinessBuilder:
         end = LAST_DAY
         if self.stage == SupportStage.graduated:
             end = _date_between(rng, dt.date(2025, 9, 1), dt.date(2026, 9, 30))
-        gap = (40, 80) if self.stage == SupportStage.active else (60, 120)
-        if self.disaster_affected:
-            gap = (30, 70)
-        limit = 5 if self.stage == SupportStage.candidate else 15
-        dates, day = [], start
-        while day <= end and len(dates) < limit:
-            dates.append(day)
-            day += dt.timedelta(days=rng.randint(*gap))
-        return dates
+        if self.stage == SupportStage.candidate:
+            count = rng.randint(2, 5)
+        elif self.stage == SupportStage.graduated:
+            count = rng.randint(6, 12)
+        else:
+            count = rng.randint(11, 15) if self.disaster_affected else rng.randint(8, 15)
+        span = (end - start).days
+        count = max(1, min(count, span // 25 + 1))
+        gap = span / max(1, count - 1) if count > 1 else 0
+        dates = [start] + [
+            min(end, start + dt.timedelta(days=round(gap * (n + rng.uniform(-0.3, 0.3))))) for n in range(1, count)
+        ]
+        return sorted(set(dates))
 
     # 目標
 
@@ -1064,6 +1068,10 @@ class _BusinessBuilder:
         if len(dates) >= 2 and rng.random() < 0.6:
             day = dates[min(len(dates) - 1, rng.randint(1, 3))]
             add("plan_formulated", day, 0, "経営計画書を策定（伴走支援による）")
+        for index, goal in enumerate(goals[1:], start=1):
+            revised = [day for day in dates if day > goal.set_on]
+            if revised and goal.set_on > goals[0].set_on and rng.random() < 0.3:
+                add("plan_formulated", revised[0], index, "新たな目標に向けて事業計画を改定")
         for index, goal in enumerate(goals):
             if goal.achieved_on is None:
                 if goal.status == GoalStatus.in_progress and goal.category == C.sales_channel and rng.random() < 0.3:
