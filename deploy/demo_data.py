@@ -1143,7 +1143,7 @@ class _BusinessBuilder:
                 shock = 1 - depth * max(0.0, 1 - t / recovery)
             elif self.town.noto:
                 shock = 1 - 0.15 * max(0.0, 1 - t / 3)  # 風評: fewer visitors even where nothing broke
-            planned = annual / 4 * season * (1 + target_growth) ** (fiscal_year - 2024 + 1)
+            planned = annual / 4 * season * (1 + target_growth) ** (fiscal_year - 2024)
             if self.disaster_affected:
                 planned *= 1 - depth * 0.7 * max(0.0, 1 - (fiscal_year - 2024 + 1) * 4 / (recovery + 4))
             sales = annual / 4 * season * (1 + growth) ** (t / 4) * shock * rng.uniform(0.93, 1.07)
