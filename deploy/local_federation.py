@@ -432,7 +432,8 @@ def load_demo_data(service: Service, org: Organization) -> str:
 def load_all_demo_data(services: list[Service]) -> None:
     """One organization per thread: each loads over its own REST API, and the three take as long as one."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(ORGANIZATIONS)) as pool:
-        loads = [pool.submit(load_demo_data, service, org) for org, service in zip(ORGANIZATIONS, services, strict=True)]
+        pairs = zip(ORGANIZATIONS, services, strict=True)
+        loads = [pool.submit(load_demo_data, service, org) for org, service in pairs]
         for load in loads:
             say(load.result())
 
