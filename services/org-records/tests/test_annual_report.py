@@ -469,17 +469,16 @@ async def test_workbook_has_japanese_sheets_headings_and_the_same_values(client,
     assert benchmark_sheet["F4"].number_format == '0.0"%"'
 
 
-async def test_grpc_report_matches_rest_and_carries_the_workbook(client, org_records, fiscal_year_2024):
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{org_records.app.state.grpc_port}") as channel:
-        stub = plans_pb2_grpc.PlanServiceStub(channel)
-        answer = await stub.GetAnnualReport(plans_pb2.GetAnnualReportRequest(fiscal_year=2024))
-        assert not answer.HasField("xlsx")
-        with_workbook = await stub.GetAnnualReport(
-            plans_pb2.GetAnnualReportRequest(fiscal_year=2024, format=plans_pb2.REPORT_FORMAT_XLSX)
-        )
-        with pytest.raises(grpc.aio.AioRpcError) as raised:
-            await stub.GetAnnualReport(plans_pb2.GetAnnualReportRequest(fiscal_year=2029))
-        assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+async def test_grpc_report_matches_rest_and_carries_the_workbook(client, grpc_channel, fiscal_year_2024):
+    stub = plans_pb2_grpc.PlanServiceStub(grpc_channel)
+    answer = await stub.GetAnnualReport(plans_pb2.GetAnnualReportRequest(fiscal_year=2024))
+    assert not answer.HasField("xlsx")
+    with_workbook = await stub.GetAnnualReport(
+        plans_pb2.GetAnnualReportRequest(fiscal_year=2024, format=plans_pb2.REPORT_FORMAT_XLSX)
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await stub.GetAnnualReport(plans_pb2.GetAnnualReportRequest(fiscal_year=2029))
+    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
     report = answer.report
     assert (report.fiscal_year_label, report.fiscal_year_code, report.org_name) == ("令和6年度", "FY2024", "加賀商工会")
     kpis = {

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from banso.records.v1 import monitoring_pb2 as pb
 from banso.records.v1 import monitoring_pb2_grpc
-from banso_core.testing.servers import ServedApp
 from org_records.fiscal import fiscal_year_of, today_in_japan
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-async def monitoring(org_records: ServedApp) -> AsyncIterator[monitoring_pb2_grpc.MonitoringServiceStub]:
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{org_records.app.state.grpc_port}") as channel:
-        yield monitoring_pb2_grpc.MonitoringServiceStub(channel)
+def monitoring(grpc_channel: grpc.aio.Channel) -> monitoring_pb2_grpc.MonitoringServiceStub:
+    return monitoring_pb2_grpc.MonitoringServiceStub(grpc_channel)
 
 
 async def _refused(call) -> grpc.aio.AioRpcError:

@@ -79,3 +79,36 @@ async def test_locked_quarter_refuses_figures_until_unlocked(client, business, c
     assert (await client.put(url, json={"sales_actual": 2_000})).json()["version"] == 2
     assert (await client.delete(url)).status_code == 204
     assert await count_rows(QuarterlyFinancials) == 1
+
+
+async def test_only_org_admins_lock_and_unlock_and_the_locker_is_recorded(client, client_as):
+    async with client_as("lead_advisor") as lead:
+        assert (await lead.put(f"{LOCKS}/2025/2")).status_code == 403
+        assert (await lead.get(LOCKS)).status_code == 200
+    locked = (await client.put(f"{LOCKS}/2025/2")).json()
+    me = (await client.get("/api/v1/auth/me")).json()
+    assert locked["locked_by_staff_id"] == me["id"]
+    async with client_as("advisor") as advisor:
+        assert (await advisor.delete(f"{LOCKS}/2025/2")).status_code == 403
+    assert (await client.delete(f"{LOCKS}/2025/2")).status_code == 204
+    unlocks = (await client.get("/api/v1/audit", params={"action": "delete"})).json()["items"]
+    assert unlocks[0]["target"] == f"DELETE {LOCKS}/2025/2"
+
+
+async def test_a_locked_quarter_keeps_its_sessions_from_being_changed_moved_or_deleted(client, business):
+    created = await client.post(f"/api/v1/businesses/{business['id']}/sessions", json=SESSION)
+    assert created.status_code == 201, created.text
+    session_id = created.json()["id"]
+    await client.put(f"{LOCKS}/2025/1")
+    changed = await client.patch(f"/api/v1/sessions/{session_id}", json={"minutes": 60})
+    assert changed.status_code == 409
+    assert "ロック" in changed.json()["detail"][0]["msg"]
+    moved = await client.patch(f"/api/v1/sessions/{session_id}", json={"held_on": "2025-07-01"})
+    assert moved.status_code == 409
+    assert (await client.delete(f"/api/v1/sessions/{session_id}")).status_code == 409
+    await client.delete(f"{LOCKS}/2025/1")
+    await client.put(f"{LOCKS}/2025/2")
+    into_locked = await client.patch(f"/api/v1/sessions/{session_id}", json={"held_on": "2025-07-01"})
+    assert into_locked.status_code == 409
+    assert (await client.patch(f"/api/v1/sessions/{session_id}", json={"minutes": 60})).status_code == 200
+    assert (await client.delete(f"/api/v1/sessions/{session_id}")).status_code == 204

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -215,9 +214,8 @@ async def test_kgi_theme_message_names_the_plan_themes(client):
 
 
 @pytest.fixture
-async def plan_stub(org_records) -> AsyncIterator[plans_pb2_grpc.PlanServiceStub]:
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{org_records.app.state.grpc_port}") as channel:
-        yield plans_pb2_grpc.PlanServiceStub(channel)
+def plan_stub(grpc_channel) -> plans_pb2_grpc.PlanServiceStub:
+    return plans_pb2_grpc.PlanServiceStub(grpc_channel)
 
 
 def plan_input(payload: dict[str, Any]) -> plans_pb2.PlanInput:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from org_records.auth.endpoints import CurrentPrincipal
 from org_records.db import DbSession
 from org_records.financials.endpoints import FiscalYear, Quarter
 from org_records.period_lock.schemas import PeriodLockList, PeriodLockOut
@@ -11,9 +12,12 @@ router = APIRouter(prefix="/api/v1/period-locks", tags=["period locks 期間ロ�
 
 
 @router.put("/{fiscal_year}/{quarter}", response_model=PeriodLockOut)
-async def lock_period(fiscal_year: FiscalYear, quarter: Quarter, session: DbSession) -> PeriodLockOut:
+async def lock_period(
+    fiscal_year: FiscalYear, quarter: Quarter, session: DbSession, principal: CurrentPrincipal
+) -> PeriodLockOut:
     """Lock a fiscal quarter (org admins): its sessions and figures can no longer be changed."""
-    return PeriodLockOut.model_validate(await period_lock_service.lock_quarter(session, fiscal_year, quarter))
+    lock = await period_lock_service.lock_quarter(session, fiscal_year, quarter, locked_by_staff_id=principal.staff)
+    return PeriodLockOut.model_validate(lock)
 
 
 @router.delete("/{fiscal_year}/{quarter}", status_code=status.HTTP_204_NO_CONTENT)
