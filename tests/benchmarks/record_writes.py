@@ -20,7 +20,7 @@ import datetime as dt
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, status
 from harness import (
@@ -80,6 +80,9 @@ def bodies_for(kind: str, staff_id: int) -> list[dict[str, Any]]:
     return session_bodies(staff_id) if kind == "sessions" else goal_bodies(staff_id)
 
 
+RawBody = Annotated[dict[str, Any], Body()]
+
+
 def create_bare_app(database_url: str) -> FastAPI:
     """The reference: the two paths, each inserting the body as one row, nothing more."""
 
@@ -94,14 +97,14 @@ def create_bare_app(database_url: str) -> FastAPI:
     app = FastAPI(title="bare record inserts (record-writes reference)", lifespan=lifespan)
 
     @app.post("/api/v1/businesses/{business_id}/sessions", status_code=status.HTTP_201_CREATED)
-    async def record_session(business_id: int, session: DbSession, body: dict[str, Any] = Body()) -> dict[str, int]:
+    async def record_session(business_id: int, session: DbSession, body: RawBody) -> dict[str, int]:
         record = SupportSession(business_id=business_id, **(body | {"held_on": dt.date.fromisoformat(body["held_on"])}))
         session.add(record)
         await session.flush()
         return {"id": record.id}
 
     @app.post("/api/v1/businesses/{business_id}/goals", status_code=status.HTTP_201_CREATED)
-    async def create_goal(business_id: int, session: DbSession, body: dict[str, Any] = Body()) -> dict[str, int]:
+    async def create_goal(business_id: int, session: DbSession, body: RawBody) -> dict[str, int]:
         goal = Goal(business_id=business_id, **(body | {"set_on": dt.date.fromisoformat(body["set_on"])}))
         session.add(goal)
         await session.flush()
@@ -158,9 +161,7 @@ async def measure(
 ) -> Round:
     writes, concurrency = options.writes, options.concurrency
     cpu_before = time.process_time()
-    reply = await load.run(
-        target.served.url, target.path(kind), bodies_for(kind, target.staff_id), writes, concurrency
-    )
+    reply = await load.run(target.served.url, target.path(kind), bodies_for(kind, target.staff_id), writes, concurrency)
     server_cpu = time.process_time() - cpu_before
     await settle(target)
     return Round(
