@@ -1,8 +1,10 @@
 """Fuzzing org-records' REST API from its own OpenAPI document (schemathesis): every operation the live instance
 serves, valid and invalid input, must never answer 5xx and must answer what the schema says.
 
-The operations come from the served `/openapi.json`, so endpoints added later are fuzzed without touching this
-file. Hypothesis is derandomized and bounded so that a run is reproducible and takes a minute or two on CI.
+The operations come from org-records' own OpenAPI document (the one the live instance serves, which a test
+checks), so endpoints added later are fuzzed without touching this file. Hypothesis is derandomized and bounded
+(MAX_EXAMPLES per operation) so that a run is reproducible and takes a minute or two on CI. Headers for every
+request (authentication) come from the `auth_headers` fixture.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def served_in_thread(settings: OrgRecordsSettings) -> Iterator[str]:
 
 def seed(base_url: str, headers: dict[str, str]) -> None:
     """One record of each kind, so that small ids (which Hypothesis tries first) reach past the 404s."""
-    with httpx.Client(base_url=base_url, headers=headers) as client:
+    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
         staff = client.post("/api/v1/staff", json=STAFF)
         assert staff.status_code == 201, staff.text
         business = client.post("/api/v1/businesses", json=BUSINESS | {"staff_id": staff.json()["id"]})
@@ -84,15 +86,19 @@ def seed(base_url: str, headers: dict[str, str]) -> None:
         assert session.status_code == 201, session.text
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def auth_headers() -> dict[str, str]:
-    """Headers every fuzzed request carries (an Authorization header once authentication lands)."""
+    """Headers every fuzzed request (and the seeding) carries: an Authorization header once authentication
+    lands. Module-scoped because the live instance and its seed rows are."""
     return {}
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def live_org_records(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres_admin_url: str | None
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_admin_url: str | None,
+    auth_headers: dict[str, str],
 ) -> Iterator[str]:
     scratch = tmp_path_factory.mktemp(f"fuzz-{request.param}")
     postgres = PostgresDatabases(postgres_admin_url) if postgres_admin_url else None
@@ -105,7 +111,7 @@ def live_org_records(
     try:
         with running_nats_server(scratch) as nats_server:
             with served_in_thread(fuzz_settings(database_url, nats_server.url)) as url:
-                seed(url, {})
+                seed(url, auth_headers)
                 yield url
     finally:
         if request.param == "postgresql" and postgres is not None:
@@ -143,9 +149,9 @@ def test_every_operation_answers_without_server_errors_and_as_documented(
     case.call_and_validate(base_url=live_org_records, headers=auth_headers, checks=CHECKS, timeout=30)
 
 
-def test_the_fuzzed_schema_is_the_served_one(live_org_records: str) -> None:
+def test_the_fuzzed_schema_is_the_served_one(live_org_records: str, auth_headers: dict[str, str]) -> None:
     """Every operation the live instance documents is fuzzed (new endpoints are picked up by construction)."""
-    served = httpx.get(f"{live_org_records}/openapi.json").json()
+    served = httpx.get(f"{live_org_records}/openapi.json", headers=auth_headers).json()
     operations = {(method.upper(), path) for path, item in served["paths"].items() for method in item}
     assert ("POST", "/api/v1/businesses/{business_id}/sessions") in operations
     assert ("POST", "/api/v1/businesses/{business_id}/goals") in operations
