@@ -128,3 +128,24 @@ async def test_an_integer_beyond_int64_is_refused_as_input(database: Database) -
     assert in_range.status_code == 200 and in_range.json() == 0
     assert beyond.status_code == 422, beyond.text
     assert "範囲外" in beyond.json()["detail"][0]["msg"]
+
+
+async def test_a_writer_that_cannot_get_in_fails_instead_of_hanging(database: Database) -> None:
+    assert database.write_gate is not None
+    database.write_gate.timeout = 0.2
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with database.session():
+            holding.set()
+            await release.wait()
+
+    task = asyncio.create_task(holder())
+    await holding.wait()
+    try:
+        with pytest.raises(TimeoutError, match="database is locked"):
+            async with database.session():
+                pass
+    finally:
+        release.set()
+        await task

@@ -100,10 +100,12 @@ class WriteGate:
     SQLite allows one writer; without this, writers contend in SQLite's busy handler, which sleeps with
     back-off (up to 100 ms a retry) instead of waking when the lock is released, and the tail latency goes to
     seconds. Re-entrant for the task that holds it, so a write session opened inside another does not hang
-    (it still waits on SQLite's lock, as it always did).
+    (it still waits on SQLite's lock, as it always did). A writer that cannot get in within `timeout` seconds
+    fails, as it would on SQLite's busy_timeout, rather than hanging.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = 30.0) -> None:
+        self.timeout = timeout
         self._lock = asyncio.Lock()
         self._holder: asyncio.Task[Any] | None = None
 
@@ -113,12 +115,17 @@ class WriteGate:
         if task is not None and task is self._holder:
             yield
             return
-        async with self._lock:
-            self._holder = task
-            try:
-                yield
-            finally:
-                self._holder = None
+        try:
+            async with asyncio.timeout(self.timeout):
+                await self._lock.acquire()
+        except TimeoutError:
+            raise TimeoutError(f"database is locked: no write slot within {self.timeout} s") from None
+        self._holder = task
+        try:
+            yield
+        finally:
+            self._holder = None
+            self._lock.release()
 
 
 @dataclass
