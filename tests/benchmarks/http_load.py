@@ -2,8 +2,9 @@
 reply per stdout line, until stdin closes.
 
 A command is `{"base_url", "path", "bodies", "count", "concurrency"}`: POST `count` requests, bodies taken in
-turn, with `concurrency` in flight over as many keep-alive connections (reused by later commands to the same
-server). Only httpx is imported here, so that the client starts quickly and stays small.
+turn, with `concurrency` in flight over as many keep-alive connections. Each command opens its own connections:
+between commands a server may close idle ones (uvicorn after 5 s), and a request sent on a connection the server
+is closing fails with ReadError. Only httpx is imported here, so that the client starts quickly and stays small.
 """
 
 from __future__ import annotations
@@ -50,20 +51,14 @@ async def post_all(client: httpx.AsyncClient, command: dict[str, Any]) -> dict[s
 
 async def serve_commands() -> None:
     loop = asyncio.get_running_loop()
-    clients: dict[str, httpx.AsyncClient] = {}
-    try:
-        while line := await loop.run_in_executor(None, sys.stdin.readline):
-            command = json.loads(line)
-            base_url, concurrency = command["base_url"], command["concurrency"]
-            if base_url not in clients:
-                limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-                clients[base_url] = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120)
-            reply = await post_all(clients[base_url], command)
-            sys.stdout.write(json.dumps(reply) + "\n")
-            sys.stdout.flush()
-    finally:
-        for client in clients.values():
-            await client.aclose()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        command = json.loads(line)
+        concurrency = command["concurrency"]
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(base_url=command["base_url"], limits=limits, timeout=120) as client:
+            reply = await post_all(client, command)
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

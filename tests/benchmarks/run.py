@@ -18,7 +18,7 @@ from types import ModuleType
 
 from harness import REPOSITORY, machine, write_results
 
-BENCHMARKS = ["publish_path", "scrubbing"]
+BENCHMARKS = ["publish_path", "record_writes", "scrubbing"]
 BACKENDS = ("sqlite", "postgresql")
 
 

@@ -6,10 +6,12 @@ both. Engines are opened at startup, never at import.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any
 
 from alembic import command, context
@@ -66,9 +68,16 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+READ_ONLY = "banso_read_only"
+"""Execution option marking a SQLite connection's transactions as read-only (deferred BEGIN)."""
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def _prepare_sqlite(engine: AsyncEngine) -> None:
-    # WAL lets readers run beside the writer; BEGIN IMMEDIATE takes the write lock up front so that two
-    # writers queue on busy_timeout instead of failing when a read transaction tries to upgrade.
+    # WAL lets readers run beside the writer. Write transactions are serialised in-process by WriteGate and
+    # still BEGIN IMMEDIATE, so that a writer in another process makes them wait on busy_timeout instead of
+    # failing when a read transaction tries to upgrade. Read-only transactions begin deferred and never wait.
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -81,17 +90,61 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+class WriteGate:
+    """One write transaction at a time per SQLite database, queued in asyncio.
+
+    SQLite allows one writer; without this, writers contend in SQLite's busy handler, which sleeps with
+    back-off (up to 100 ms a retry) instead of waking when the lock is released, and the tail latency goes to
+    seconds. Re-entrant for the task that holds it, so a write session opened inside another does not hang
+    (it still waits on SQLite's lock, as it always did). A writer that cannot get in within `timeout` seconds
+    fails, as it would on SQLite's busy_timeout, rather than hanging.
+    """
+
+    def __init__(self, timeout: float = 30.0) -> None:
+        self.timeout = timeout
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[Any] | None = None
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        task = asyncio.current_task()
+        if task is not None and task is self._holder:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self.timeout):
+                await self._lock.acquire()
+        except TimeoutError:
+            raise TimeoutError(f"database is locked: no write slot within {self.timeout} s") from None
+        self._holder = task
+        try:
+            yield
+        finally:
+            self._holder = None
+            self._lock.release()
 
 
 @dataclass
 class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    write_gate: WriteGate | None = field(default=None, repr=False)
+    """SQLite only: serialises write sessions in this process (PostgreSQL needs none)."""
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @cached_property
+    def reader(self) -> AsyncEngine:
+        """The engine for read-only work: on SQLite its transactions begin deferred, beside the writer."""
+        if self.dialect != "sqlite":
+            return self.engine
+        return self.engine.execution_options(**{READ_ONLY: True})
 
     @classmethod
     async def open(cls, url: str, *, migrations: str) -> Database:
@@ -104,11 +157,15 @@ class Database:
             _prepare_sqlite(engine)
         async with engine.begin() as connection:
             await connection.run_sync(_upgrade_to_head, migrations)
-        return cls(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
+        return cls(
+            engine=engine,
+            sessions=async_sessionmaker(engine, expire_on_commit=False),
+            write_gate=WriteGate() if engine.dialect.name == "sqlite" else None,
+        )
 
     async def is_reachable(self) -> bool:
         try:
-            async with self.engine.connect() as connection:
+            async with self.reader.connect() as connection:
                 await connection.execute(text("SELECT 1"))
             return True
         except Exception:
@@ -118,9 +175,19 @@ class Database:
         await self.engine.dispose()
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work for edges that are not HTTP requests (gRPC calls, consumers, jobs)."""
-        async with self.sessions() as session:
+    async def session(self, *, read_only: bool = False) -> AsyncIterator[AsyncSession]:
+        """A unit of work for edges that are not HTTP requests (gRPC calls, consumers, jobs).
+
+        On SQLite a write session (the default) waits for the write gate and holds it until it ends, so keep
+        slow non-database work (network calls) outside it. `read_only=True` promises not to write: it neither
+        waits nor blocks writers (a write in it may fail with "database is locked" under contention).
+        """
+        if read_only or self.write_gate is None:
+            bind = self.reader if read_only else self.engine
+            async with self.sessions(bind=bind) as session:
+                yield session
+            return
+        async with self.write_gate.held(), self.sessions() as session:
             yield session
 
 
@@ -145,9 +212,12 @@ def run_migrations_online(target_metadata: MetaData) -> None:
 
 
 async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request edge's unit of work: commit once when the endpoint succeeds, else roll back."""
+    """The request edge's unit of work: commit once when the endpoint succeeds, else roll back.
+
+    GET/HEAD/OPTIONS requests read only, so on SQLite they run beside the writer instead of queueing for it.
+    """
     database: Database = request.app.state.database
-    async with database.sessions() as session:
+    async with database.session(read_only=request.method in READ_METHODS) as session:
         yield session
         await session.commit()
 

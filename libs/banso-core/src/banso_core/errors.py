@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,6 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
+
+INTEGER_OUT_OF_RANGE = "数値が範囲外です (a number is outside the integer range the database stores)"
+_DRIVER_INTEGER_RANGE = re.compile(r"out of int(16|32|64) range")
 
 
 class DomainError(Exception):
@@ -75,6 +80,14 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def is_integer_out_of_range(error: BaseException) -> bool:
+    """The database driver refused to bind an integer parameter: sqlite3 raises OverflowError, asyncpg a
+    DataError that SQLAlchemy wraps in DBAPIError."""
+    if isinstance(error, OverflowError):
+        return "SQLite INTEGER" in str(error)
+    return isinstance(error, DBAPIError) and _DRIVER_INTEGER_RANGE.search(str(error.orig)) is not None
+
+
 def install_http_error_handlers(app: FastAPI) -> None:
     async def on_domain_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)
@@ -86,7 +99,17 @@ def install_http_error_handlers(app: FastAPI) -> None:
         errors = [{"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]} for item in exc.errors()]
         return JSONResponse(status_code=422, content={"detail": errors})
 
+    async def on_integer_out_of_range(request: Request, exc: Exception) -> JSONResponse:
+        # An id beyond int64 cannot match a stored row, and a count beyond its column cannot be stored; the
+        # drivers refuse to bind either, which is the client's mistake, not the server's.
+        if not is_integer_out_of_range(exc):
+            raise exc
+        error = InvalidInput(INTEGER_OUT_OF_RANGE)
+        return await on_domain_error(request, error)
+
     app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(OverflowError, on_integer_out_of_range)
+    app.add_exception_handler(DBAPIError, on_integer_out_of_range)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(ValidationError, on_validation_error)
 
