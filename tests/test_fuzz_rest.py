@@ -24,6 +24,7 @@ from schemathesis.checks import (
     response_schema_conformance,
 )
 
+from banso_core.testing.auth import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD
 from banso_core.testing.servers import PostgresDatabases, ServedApp, running_nats_server
 from org_records.app import create_app
 from org_records.config import OrgRecordsSettings
@@ -86,11 +87,18 @@ def seed(base_url: str, headers: dict[str, str]) -> None:
         assert session.status_code == 201, session.text
 
 
+def sign_in(base_url: str) -> dict[str, str]:
+    credentials = {"login": TEST_ADMIN_LOGIN, "password": TEST_ADMIN_PASSWORD}
+    response = httpx.post(f"{base_url}/api/v1/auth/token", json=credentials, timeout=60)
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
 @pytest.fixture(scope="module")
-def auth_headers() -> dict[str, str]:
-    """Headers every fuzzed request (and the seeding) carries: an Authorization header once authentication
-    lands. Module-scoped because the live instance and its seed rows are."""
-    return {}
+def auth_headers(live_org_records: str) -> dict[str, str]:
+    """Headers every fuzzed request carries: the token of an org admin, who may call every operation.
+    Module-scoped because the live instance and its seed rows are."""
+    return sign_in(live_org_records)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -98,7 +106,6 @@ def live_org_records(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     postgres_admin_url: str | None,
-    auth_headers: dict[str, str],
 ) -> Iterator[str]:
     scratch = tmp_path_factory.mktemp(f"fuzz-{request.param}")
     postgres = PostgresDatabases(postgres_admin_url) if postgres_admin_url else None
@@ -111,7 +118,7 @@ def live_org_records(
     try:
         with running_nats_server(scratch) as nats_server:
             with served_in_thread(fuzz_settings(database_url, nats_server.url)) as url:
-                seed(url, auth_headers)
+                seed(url, sign_in(url))
                 yield url
     finally:
         if request.param == "postgresql" and postgres is not None:
@@ -127,6 +134,8 @@ def fuzz_settings(database_url: str, nats_url: str) -> OrgRecordsSettings:
         grpc_port=0,
         sharing_secret="fuzz-secret",
         relay_poll_seconds=0.5,
+        bootstrap_admin_login=TEST_ADMIN_LOGIN,
+        bootstrap_admin_password=TEST_ADMIN_PASSWORD,
     )
 
 

@@ -15,6 +15,7 @@ import grpc_tools
 import httpx
 import pytest
 
+from banso_core.testing.auth import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, bearer_headers
 from banso_core.testing.servers import NatsServer, ServedApp, serve
 from org_records.app import create_app
 from org_records.config import OrgRecordsSettings
@@ -63,15 +64,18 @@ async def org_records(nats_server: NatsServer, database_url: str) -> AsyncIterat
         nats_url=nats_server.url,
         grpc_port=0,
         sharing_secret="test-secret",
+        bootstrap_admin_login=TEST_ADMIN_LOGIN,
+        bootstrap_admin_password=TEST_ADMIN_PASSWORD,
     )
     async with serve(create_app(settings)) as served:
         yield served
 
 
 @pytest.fixture
-def grpc_token() -> str | None:
-    """The bearer token the Node client sends as `authorization` metadata (none until authentication lands)."""
-    return None
+async def grpc_token(org_records: ServedApp) -> str:
+    """The bearer token the Node client sends as `authorization` metadata: an org admin's."""
+    headers = await bearer_headers(org_records.url, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)
+    return headers["Authorization"].removeprefix("Bearer ")
 
 
 async def run_node_client(script: Path, address: str, token: str | None, business: dict[str, Any]) -> Any:

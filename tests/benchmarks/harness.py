@@ -163,7 +163,13 @@ class LoadClient:
         )
 
     async def run(
-        self, base_url: str, path: str, bodies: Sequence[dict[str, Any]], count: int, concurrency: int
+        self,
+        base_url: str,
+        path: str,
+        bodies: Sequence[dict[str, Any]],
+        count: int,
+        concurrency: int,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """POST `count` requests (bodies taken in turn) with `concurrency` in flight; timings in the reply.
 
@@ -177,6 +183,7 @@ class LoadClient:
             "bodies": list(bodies),
             "count": count,
             "concurrency": concurrency,
+            "headers": headers or {},
         }
         self.process.stdin.write(json.dumps(command, ensure_ascii=False).encode() + b"\n")
         await self.process.stdin.drain()

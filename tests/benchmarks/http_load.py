@@ -1,7 +1,7 @@
 """The load client of `harness.LoadClient`, run as its own process: one JSON command per stdin line, one JSON
 reply per stdout line, until stdin closes.
 
-A command is `{"base_url", "path", "bodies", "count", "concurrency"}`: POST `count` requests, bodies taken in
+A command is `{"base_url", "path", "bodies", "count", "concurrency", "headers"}`: POST `count` requests, bodies taken in
 turn, with `concurrency` in flight over as many keep-alive connections. Each command opens its own connections:
 between commands a server may close idle ones (uvicorn after 5 s), and a request sent on a connection the server
 is closing fails with ReadError. Only httpx is imported here, so that the client starts quickly and stays small.
@@ -55,7 +55,10 @@ async def serve_commands() -> None:
         command = json.loads(line)
         concurrency = command["concurrency"]
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        async with httpx.AsyncClient(base_url=command["base_url"], limits=limits, timeout=120) as client:
+        headers = command.get("headers") or {}
+        async with httpx.AsyncClient(
+            base_url=command["base_url"], headers=headers, limits=limits, timeout=120
+        ) as client:
             reply = await post_all(client, command)
         sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()

@@ -37,6 +37,7 @@ from harness import (
 
 from banso_core.db import Database
 from banso_core.messaging import GOALS_STREAM
+from banso_core.testing.auth import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, bearer_headers
 from banso_core.testing.servers import NatsServer, ServedApp, running_nats_server
 from org_records.app import create_app as create_org_records
 from org_records.business.models import Business
@@ -142,6 +143,8 @@ class Target:
     served: ServedApp
     business_id: int = 0
     staff_id: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    """The org admin's token for org-records (the bare app has no sign-in)."""
 
     @property
     def database(self) -> Database:
@@ -207,7 +210,12 @@ async def measure(
 ) -> Round:
     cpu_before = time.process_time()
     reply = await load.run(
-        target.served.url, target.path, goal_bodies(target.staff_id), options.goals, options.concurrency
+        target.served.url,
+        target.path,
+        goal_bodies(target.staff_id),
+        options.goals,
+        options.concurrency,
+        headers=target.headers,
     )
     started, answered = reply["started"], reply["finished"]
     finished = answered
@@ -244,6 +252,9 @@ async def measure_backend(
         nats_url=nats_server.url,
         grpc_port=0,
         sharing_secret="bench-secret",
+        bootstrap_admin_login=TEST_ADMIN_LOGIN,
+        bootstrap_admin_password=TEST_ADMIN_PASSWORD,
+        token_ttl_minutes=24 * 60,
     )
     targets = [
         Target("bare", ServedApp(create_bare_app(await databases.create(backend, "bare")))),
@@ -256,9 +267,13 @@ async def measure_backend(
             await target.served.start()
             started.append(target.served)
             target.business_id, target.staff_id = await seed_business(target.database)
+            if target.variant != "bare":
+                target.headers = await bearer_headers(target.served.url, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)
             if options.warmup:
                 bodies = goal_bodies(target.staff_id)
-                await load.run(target.served.url, target.path, bodies, options.warmup, options.concurrency)
+                await load.run(
+                    target.served.url, target.path, bodies, options.warmup, options.concurrency, headers=target.headers
+                )
                 if target.relays:
                     await drained_at(target.database)
                     await stream.confirm(options.warmup)

@@ -37,6 +37,7 @@ from harness import (
 from publish_path import drained_at, goal_bodies, seed_business
 
 from banso_core.db import Database
+from banso_core.testing.auth import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, bearer_headers
 from banso_core.testing.servers import NatsServer, ServedApp, running_nats_server
 from org_records.app import create_app as create_org_records
 from org_records.config import OrgRecordsSettings
@@ -119,6 +120,8 @@ class Target:
     served: ServedApp
     business_id: int = 0
     staff_id: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    """The org admin's token for org-records (the bare app has no sign-in)."""
 
     @property
     def database(self) -> Database:
@@ -161,7 +164,14 @@ async def measure(
 ) -> Round:
     writes, concurrency = options.writes, options.concurrency
     cpu_before = time.process_time()
-    reply = await load.run(target.served.url, target.path(kind), bodies_for(kind, target.staff_id), writes, concurrency)
+    reply = await load.run(
+        target.served.url,
+        target.path(kind),
+        bodies_for(kind, target.staff_id),
+        writes,
+        concurrency,
+        headers=target.headers,
+    )
     server_cpu = time.process_time() - cpu_before
     await settle(target)
     return Round(
@@ -185,6 +195,9 @@ async def measure_backend(
         nats_url=nats_server.url,
         grpc_port=0,
         sharing_secret="bench-secret",
+        bootstrap_admin_login=TEST_ADMIN_LOGIN,
+        bootstrap_admin_password=TEST_ADMIN_PASSWORD,
+        token_ttl_minutes=24 * 60,
     )
     targets = [
         Target("bare", ServedApp(create_bare_app(await databases.create(backend, "record-writes-bare")))),
@@ -197,10 +210,19 @@ async def measure_backend(
             await target.served.start()
             started.append(target.served)
             target.business_id, target.staff_id = await seed_business(target.database)
+            if target.variant != "bare":
+                target.headers = await bearer_headers(target.served.url, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)
             for kind in KINDS:
                 if options.warmup:
                     bodies = bodies_for(kind, target.staff_id)
-                    await load.run(target.served.url, target.path(kind), bodies, options.warmup, options.concurrency)
+                    await load.run(
+                        target.served.url,
+                        target.path(kind),
+                        bodies,
+                        options.warmup,
+                        options.concurrency,
+                        headers=target.headers,
+                    )
             await settle(target)
         for number in range(1, options.rounds + 1):
             for kind in KINDS:

@@ -292,3 +292,11 @@ async def test_demo_logins_exist_only_when_asked_for(nats_server, database_url_f
                         assert response.json()["staff"]["role"] == role
         finally:
             await served.stop()
+
+
+@pytest.mark.parametrize("change", [{"active": False}, {"role": "advisor"}])
+async def test_an_administrator_cannot_demote_or_deactivate_themselves(client, change):
+    me = (await client.get("/api/v1/auth/me")).json()
+    response = await client.patch(f"/api/v1/staff/{me['id']}", json=change)
+    assert response.status_code == 403
+    assert (await client.get("/api/v1/auth/me")).json()["role"] == "org_admin"

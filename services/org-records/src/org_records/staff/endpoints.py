@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from org_records.auth.endpoints import CurrentPrincipal
 from org_records.db import DbSession
 from org_records.staff.schemas import StaffFields, StaffOut, StaffPatch
 from org_records.staff.service import staff_service
@@ -25,5 +26,5 @@ async def get_staff(staff_id: int, session: DbSession) -> StaffOut:
 
 
 @router.patch("/{staff_id}", response_model=StaffOut)
-async def update_staff(staff_id: int, patch: StaffPatch, session: DbSession) -> StaffOut:
-    return StaffOut.model_validate(await staff_service.update(session, staff_id, patch))
+async def update_staff(staff_id: int, patch: StaffPatch, session: DbSession, principal: CurrentPrincipal) -> StaffOut:
+    return StaffOut.model_validate(await staff_service.update(session, staff_id, patch, principal.staff))

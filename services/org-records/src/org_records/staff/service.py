@@ -4,7 +4,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from banso_core.errors import AlreadyExists, InvalidInput, NotFound
+from banso_core.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
+from banso_core.vocabulary import StaffRole
 from org_records.auth.service import passwords
 from org_records.staff.models import Staff
 from org_records.staff.repository import StaffRepository
@@ -33,9 +34,14 @@ class StaffService:
     async def list(self, session: AsyncSession) -> Sequence[Staff]:
         return await self.staff.all(session)
 
-    async def update(self, session: AsyncSession, staff_id: int, patch: StaffPatch) -> Staff:
+    async def update(self, session: AsyncSession, staff_id: int, patch: StaffPatch, acting_staff_id: int) -> Staff:
         staff = await self.get(session, staff_id)
         changes = patch.model_dump(exclude_unset=True, exclude={"password"})
+        if staff_id == acting_staff_id and (
+            changes.get("active") is False or changes.get("role", StaffRole.org_admin) != StaffRole.org_admin
+        ):
+            # Otherwise the last administrator could lock everyone out of staff management.
+            raise Forbidden("自分自身の管理者権限や有効状態は変更できません (you cannot demote or deactivate yourself)")
         if changes.get("login") not in (None, staff.login):
             await self._check_login_free(session, changes["login"])
         for name in ("display_name", "role", "active", "login"):
