@@ -145,6 +145,8 @@ schema = schemathesis.openapi.from_dict(create_app(fuzz_settings("sqlite://", "n
 
 
 @schema.parametrize()
+# schemathesis draws some values with `random` inside its strategies; Hypothesis warns, with a very long repr.
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
 @settings(
     max_examples=MAX_EXAMPLES,
     derandomize=True,
