@@ -30,6 +30,7 @@ from org_records.financials.endpoints import router as financials_router
 from org_records.goal.endpoints import router as goal_router
 from org_records.org import OrgIdentity
 from org_records.organization.endpoints import router as organization_router
+from org_records.organization.service import organization_service
 from org_records.outbox.relay import OutboxRelay
 from org_records.outcome.endpoints import router as outcome_router
 from org_records.period_lock.endpoints import router as period_lock_router
@@ -64,6 +65,8 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
         async with database.session() as session:
             for login, password, display_name, role in startup_logins(settings):
                 await auth_service.ensure_login(session, login, password, display_name, role)
+            # Made now, so that reading the profile (a GET, a read-only transaction) never has to write it.
+            await organization_service.get(session, org)
             await session.commit()
         nats = NatsLink(settings.nats_url, name=f"org-records:{settings.org_id}")
         await nats.start()
