@@ -175,9 +175,12 @@ async def test_the_audit_log_pages_from_newest_to_oldest(client, business):
         await client.get(f"/api/v1/businesses/{business['id']}")
     first = (await client.get("/api/v1/audit", params={"limit": 3})).json()
     second = (await client.get("/api/v1/audit", params={"limit": 3, "before": first["next_before"]})).json()
-    ids = [entry["id"] for entry in first["items"] + second["items"]]
-    assert ids == sorted(ids, reverse=True)
-    assert len(set(ids)) == 6
+    entries = first["items"] + second["items"]
+    moments = [entry["at"] for entry in entries]
+    assert moments == sorted(moments, reverse=True)
+    assert len({entry["id"] for entry in entries}) == 6
+    malformed = await client.get("/api/v1/audit", params={"before": "yesterday"})
+    assert malformed.status_code == 422
 
 
 async def test_grpc_calls_need_a_token_and_the_role_s_permission(org_records, client_as, business):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from org_records.audit.models import AuditEntry
@@ -23,7 +23,7 @@ class AuditRepository:
         action: str | None,
         since: dt.datetime | None,
         until: dt.datetime | None,
-        before_id: int | None,
+        before: tuple[dt.datetime, int] | None,
         limit: int,
     ) -> Sequence[AuditEntry]:
         query = select(AuditEntry)
@@ -37,6 +37,10 @@ class AuditRepository:
             query = query.where(AuditEntry.at >= since)
         if until is not None:
             query = query.where(AuditEntry.at < until)
-        if before_id is not None:
-            query = query.where(AuditEntry.id < before_id)
-        return (await session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit))).all()
+        if before is not None:
+            before_at, before_id = before
+            query = query.where(
+                or_(AuditEntry.at < before_at, and_(AuditEntry.at == before_at, AuditEntry.id < before_id))
+            )
+        newest_first = (AuditEntry.at.desc(), AuditEntry.id.desc())
+        return (await session.scalars(query.order_by(*newest_first).limit(limit))).all()

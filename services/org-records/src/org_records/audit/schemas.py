@@ -29,7 +29,7 @@ class AuditEntryOut(BaseModel):
 
 
 class AuditPage(BaseModel):
-    """Newest first; pass `next_before` as `before` for the next page."""
+    """Newest first (by time; entries of reads are written in batches); `next_before` is the next page's `before`."""
 
     items: list[AuditEntryOut]
-    next_before: int | None = Field(description="The `before` of the next (older) page; null on the last page")
+    next_before: str | None = Field(description="The `before` of the next (older) page; null on the last page")

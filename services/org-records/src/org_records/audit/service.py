@@ -11,6 +11,7 @@ import re
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from banso_core.db import Database, utc_now
+from banso_core.errors import InvalidInput
 from banso_core.vocabulary import AuditAction
 from org_records.audit.models import AuditEntry
 from org_records.audit.repository import AuditRepository
@@ -146,12 +147,9 @@ class AuditService:
         action: AuditAction | None = None,
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
-        before: int | None = None,
+        before: str | None = None,
         limit: int = 100,
-        trail: AuditTrail | None = None,
     ) -> AuditPage:
-        if trail is not None:
-            await trail.flush()
         rows = await self.entries.search(
             session,
             staff_id=staff_id,
@@ -159,11 +157,21 @@ class AuditService:
             action=action,
             since=since,
             until=until,
-            before_id=before,
+            before=_decode_before(before) if before else None,
             limit=limit + 1,
         )
         items = [AuditEntryOut.model_validate(row) for row in rows[:limit]]
-        return AuditPage(items=items, next_before=items[-1].id if len(rows) > limit else None)
+        last = items[-1] if items and len(rows) > limit else None
+        return AuditPage(items=items, next_before=f"{last.at.isoformat()}~{last.id}" if last else None)
+
+
+def _decode_before(before: str) -> tuple[dt.datetime, int]:
+    try:
+        at, _, entry_id = before.rpartition("~")
+        moment = dt.datetime.fromisoformat(at)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)), int(entry_id)
+    except ValueError:
+        raise InvalidInput("before must be the next_before of a previous page", field="before") from None
 
 
 audit_service = AuditService()

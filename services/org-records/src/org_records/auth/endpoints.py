@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
+from banso_core.db import READ_METHODS
 from banso_core.tokens import Principal, TokenIssuer, TokenVerifier, bearer_token
 from org_records.audit.service import audit_service, request_entry, sign_in_entry
 from org_records.auth.schemas import AccessToken, SignIn
@@ -47,7 +48,7 @@ class Access:
         permission = self.permission(request.method)
         staff = await auth_service.authorize(session, principal, request.app.state.org, permission)
         entry = request_entry(staff, request.method, request.url.path, request.url.query)
-        if permission == Permission.read:
+        if request.method in READ_METHODS:
             request.app.state.audit_trail.enqueue(entry)
         else:
             await audit_service.record(session, entry)
