@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import grpc_tools
-import httpx
 import pytest
 
-from banso_core.testing.auth import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, bearer_headers
+from banso_core.testing.auth import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, bearer_headers, signed_in_client
 from banso_core.testing.servers import NatsServer, ServedApp, serve
 from org_records.app import create_app
 from org_records.config import OrgRecordsSettings
@@ -114,7 +113,7 @@ async def test_node_client_creates_and_reads_a_business(
     assert read["created_at"]["seconds"] != "0"
 
     # What the Node client wrote is the record every other edge sees.
-    async with httpx.AsyncClient(base_url=org_records.url) as client:
+    async with signed_in_client(org_records.url) as client:
         response = await client.get(f"/api/v1/businesses/{read['id']}")
     assert response.status_code == 200, response.text
     rest = response.json()

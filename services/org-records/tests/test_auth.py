@@ -303,3 +303,16 @@ async def test_an_administrator_cannot_demote_or_deactivate_themselves(client, c
     response = await client.patch(f"/api/v1/staff/{me['id']}", json=change)
     assert response.status_code == 403
     assert (await client.get("/api/v1/auth/me")).json()["role"] == "org_admin"
+
+
+async def test_a_login_with_control_characters_is_refused_not_looked_up(anonymous_client):
+    response = await anonymous_client.post("/api/v1/auth/token", json={"login": "ad\x00min", "password": "x"})
+    assert response.status_code == 422
+
+
+def test_passwords_are_hashed_at_the_standard_cost_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("ORG_RECORDS_PASSWORD_COST", raising=False)
+    assert OrgRecordsSettings().password_cost == "standard"
+    from org_records.auth.service import Passwords
+
+    assert Passwords.COSTS["standard"].memory_cost == 65536

@@ -311,8 +311,10 @@ async def test_reimport_updates_instead_of_duplicating(org_records, import_file,
     assert stored["K002"].employees == 9
     assert stored["K001"].version == kaga_version  # unchanged rows are not touched
     renovation = next(goal for goal in await stored_goals(org_records) if goal.text == "客室の改装")
-    assert (renovation.status, renovation.achieved_on, renovation.version) == ("achieved", dt.date(2026, 10, 1), 2)
-    assert await count_rows(OutboxMessage) == outbox_before + 1  # only the changed goal is published again
+    # 従業員数 is shared (as its band), so はなや's goal is republished for the business change (version 2), then
+    # again for its own change (version 3); 加賀漆器's unchanged goal publishes nothing.
+    assert (renovation.status, renovation.achieved_on, renovation.version) == ("achieved", dt.date(2026, 10, 1), 3)
+    assert await count_rows(OutboxMessage) == outbox_before + 2
 
 
 async def test_withdrawing_consent_by_import_withdraws_shared_goals(org_records, import_file, count_rows):

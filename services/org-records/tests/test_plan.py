@@ -174,6 +174,7 @@ BAD_PLANS = [
     (with_kpi(targets={"2026": -1}), "2026"),
     (with_kpi(targets={"2026": 1.5}), "2026"),
     (with_kpi(targets={"FY2026": 50}), "[key]"),
+    (with_kpi(targets=[None, None]), "targets"),
     (with_kpi(verified_only=True), "verified_only"),
     (with_plan(kpis=[PLAN["kpis"][0], PLAN["kpis"][0]]), "kpis"),
     (with_kgi(condition="be_happy"), "condition"),

@@ -22,7 +22,7 @@ from org_records.audit.service import AuditTrail
 from org_records.auth.endpoints import admin_only, admin_writes, staff_access
 from org_records.auth.endpoints import router as auth_router
 from org_records.auth.grpc import AccessInterceptor
-from org_records.auth.service import auth_service, startup_logins
+from org_records.auth.service import auth_service, passwords, startup_logins
 from org_records.business.endpoints import router as business_router
 from org_records.config import OrgRecordsSettings
 from org_records.db import MIGRATIONS
@@ -55,6 +55,7 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
         sharing_secret=settings.sharing_secret.get_secret_value().encode(),
     )
 
+    passwords.use(settings.password_cost)
     signing_key = load_or_create_signing_key(settings.signing_key_path)
     verifier = TokenVerifier.from_registry(settings.federation_registry, **{settings.org_id: signing_key.public_key()})
     issuer = TokenIssuer(settings.org_id, signing_key, dt.timedelta(minutes=settings.token_ttl_minutes))

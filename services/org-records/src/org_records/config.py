@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -38,6 +39,8 @@ class OrgRecordsSettings(ServiceSettings):
     bootstrap_admin_login: str | None = None
     """Creates this org-admin login at startup when it does not exist (first install)."""
     bootstrap_admin_password: SecretStr | None = None
+    password_cost: Literal["standard", "test"] = "standard"
+    """Argon2id cost of staff passwords: `standard` (argon2-cffi's recommendation) or `test` (cheap; tests only)."""
     demo_logins: bool = False
     """Create the demo logins (demo-advisor, demo-admin; demo-prefecture at a prefecture), password `demo`.
     Only for demo data."""

@@ -25,6 +25,8 @@ _exporter = InMemorySpanExporter()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Every test instance creates and signs in staff: hash their passwords at the cheap cost (never in production).
+    os.environ.setdefault("ORG_RECORDS_PASSWORD_COST", "test")
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
         provider = TracerProvider(resource=Resource.create({"service.name": "banso-tests"}))
         provider.add_span_processor(SimpleSpanProcessor(_exporter))

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from banso_core.text import NoControlCharacters
 from org_records.staff.schemas import StaffOut
 
 
@@ -10,7 +13,7 @@ class SignIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    login: str = Field(min_length=1, max_length=64)
+    login: Annotated[str, NoControlCharacters] = Field(min_length=1, max_length=64)
     password: SecretStr = Field(min_length=1, max_length=128)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -41,9 +42,44 @@ PERMISSION_LABELS = {
     Permission.administer: "管理 (administer)",
 }
 
-passwords = PasswordHasher()
-# Verified against when the login is unknown, so that a wrong login costs as long as a wrong password.
-_UNKNOWN_LOGIN_HASH = passwords.hash("no-such-login")
+PasswordCost = Literal["standard", "test"]
+
+
+class Passwords:
+    """Argon2id hashing of staff passwords, at argon2-cffi's recommended cost; `test` makes test instances cheap
+    to start (it is never right for real passwords)."""
+
+    COSTS: ClassVar[dict[str, PasswordHasher]] = {
+        "standard": PasswordHasher(),
+        "test": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+    }
+
+    def __init__(self) -> None:
+        self.hasher = self.COSTS["standard"]
+        self._unknown_login_hashes: dict[int, str] = {}
+
+    def use(self, cost: PasswordCost) -> None:
+        self.hasher = self.COSTS[cost]
+
+    def hash(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def verify(self, stored_hash: str, password: str) -> None:
+        self.hasher.verify(stored_hash, password)
+
+    def needs_rehash(self, stored_hash: str) -> bool:
+        return self.hasher.check_needs_rehash(stored_hash)
+
+    @property
+    def unknown_login_hash(self) -> str:
+        """Verified against when the login is unknown, so that a wrong login costs as long as a wrong password."""
+        key = id(self.hasher)
+        if key not in self._unknown_login_hashes:
+            self._unknown_login_hashes[key] = self.hasher.hash("no-such-login")
+        return self._unknown_login_hashes[key]
+
+
+passwords = Passwords()
 
 
 class AuthService:
@@ -52,16 +88,17 @@ class AuthService:
 
     async def sign_in(self, session: AsyncSession, login: str, password: str, issuer: TokenIssuer) -> tuple[Staff, str]:
         staff = await self.staff.by_login(session, login.strip().lower())
-        stored_hash = staff.password_hash if staff is not None and staff.password_hash else _UNKNOWN_LOGIN_HASH
+        unknown = passwords.unknown_login_hash
+        stored_hash = staff.password_hash if staff is not None and staff.password_hash else unknown
         try:
             passwords.verify(stored_hash, password)
         except (VerificationError, InvalidHashError):
             staff = None
-        if staff is None or stored_hash is _UNKNOWN_LOGIN_HASH:
+        if staff is None or stored_hash is unknown:
             raise Unauthenticated("ログインIDまたはパスワードが違います (wrong login or password)")
         if not staff.active:
             raise Unauthenticated("このアカウントは無効です (this account is deactivated)")
-        if passwords.check_needs_rehash(stored_hash):
+        if passwords.needs_rehash(stored_hash):
             staff.password_hash = passwords.hash(password)
         return staff, issuer.issue(staff.id, staff.role, staff.display_name)
 

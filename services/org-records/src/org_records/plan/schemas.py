@@ -82,7 +82,8 @@ class PlanKpiFields(BaseModel):
     @field_validator("targets", mode="before")
     @classmethod
     def targets_from_rows(cls, value: Any) -> Any:
-        if isinstance(value, list):
+        # Stored targets arrive as rows; anything else is left for validation to refuse.
+        if isinstance(value, list) and all(hasattr(row, "fiscal_year") for row in value):
             return {row.fiscal_year: row.target for row in value}
         return value
 
