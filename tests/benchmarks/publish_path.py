@@ -100,6 +100,21 @@ def create_bare_app(database_url: str) -> FastAPI:
     return app
 
 
+def bench_org_records_settings(org_id: str, org_name: str, database_url: str, nats_url: str) -> OrgRecordsSettings:
+    """org-records as benchmarked: its own organization, a bootstrap admin, a token that outlives the run."""
+    return OrgRecordsSettings(
+        org_id=org_id,
+        org_name=org_name,
+        database_url=database_url,
+        nats_url=nats_url,
+        grpc_port=0,
+        sharing_secret="bench-secret",
+        bootstrap_admin_login=TEST_ADMIN_LOGIN,
+        bootstrap_admin_password=TEST_ADMIN_PASSWORD,
+        token_ttl_minutes=24 * 60,
+    )
+
+
 async def seed_business(database: Database) -> tuple[int, int]:
     """A 担当者 and a consenting 事業者, written directly so that both variants start from the same rows."""
     async with database.session() as session:
@@ -150,6 +165,17 @@ class Target:
     def database(self) -> Database:
         database: Database = self.served.app.state.database
         return database
+
+    @property
+    def signs_in(self) -> bool:
+        return self.variant != "bare"
+
+    async def start(self) -> None:
+        """Serve it, seed its business, and sign in where the app asks for a token."""
+        await self.served.start()
+        self.business_id, self.staff_id = await seed_business(self.database)
+        if self.signs_in:
+            self.headers = await bearer_headers(self.served.url, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)
 
     @property
     def path(self) -> str:
@@ -245,16 +271,9 @@ async def measure_backend(
     load: LoadClient,
     stream: StreamCheck,
 ) -> list[Round]:
-    settings = OrgRecordsSettings(
-        org_id=f"bench-{backend}",  # one org per backend: equal outbox ids must not meet JetStream's dedup window
-        org_name="ベンチマーク商工会議所",
-        database_url=await databases.create(backend, "outbox"),
-        nats_url=nats_server.url,
-        grpc_port=0,
-        sharing_secret="bench-secret",
-        bootstrap_admin_login=TEST_ADMIN_LOGIN,
-        bootstrap_admin_password=TEST_ADMIN_PASSWORD,
-        token_ttl_minutes=24 * 60,
+    # One org per backend: equal outbox ids must not meet JetStream's dedup window.
+    settings = bench_org_records_settings(
+        f"bench-{backend}", "ベンチマーク商工会議所", await databases.create(backend, "outbox"), nats_server.url
     )
     targets = [
         Target("bare", ServedApp(create_bare_app(await databases.create(backend, "bare")))),
@@ -264,11 +283,8 @@ async def measure_backend(
     started: list[ServedApp] = []
     try:
         for target in targets:
-            await target.served.start()
             started.append(target.served)
-            target.business_id, target.staff_id = await seed_business(target.database)
-            if target.variant != "bare":
-                target.headers = await bearer_headers(target.served.url, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)
+            await target.start()
             if options.warmup:
                 bodies = goal_bodies(target.staff_id)
                 await load.run(

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import publish_path
 from fastapi import Body, FastAPI, status
 from harness import (
     BenchmarkReport,
@@ -34,13 +35,11 @@ from harness import (
     scratch_space,
     selected_backends,
 )
-from publish_path import drained_at, goal_bodies, seed_business
+from publish_path import drained_at, goal_bodies
 
 from banso_core.db import Database
-from banso_core.testing.auth import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, bearer_headers
 from banso_core.testing.servers import NatsServer, ServedApp, running_nats_server
 from org_records.app import create_app as create_org_records
-from org_records.config import OrgRecordsSettings
 from org_records.db import MIGRATIONS, DbSession
 from org_records.goal.models import Goal
 from org_records.support_session.models import SupportSession
@@ -115,20 +114,8 @@ def create_bare_app(database_url: str) -> FastAPI:
 
 
 @dataclass
-class Target:
-    variant: str
-    served: ServedApp
-    business_id: int = 0
-    staff_id: int = 0
-    headers: dict[str, str] = field(default_factory=dict)
-    """The org admin's token for org-records (the bare app has no sign-in)."""
-
-    @property
-    def database(self) -> Database:
-        database: Database = self.served.app.state.database
-        return database
-
-    def path(self, kind: str) -> str:
+class Target(publish_path.Target):
+    def path_of(self, kind: str) -> str:
         return f"/api/v1/businesses/{self.business_id}/{kind}"
 
 
@@ -166,7 +153,7 @@ async def measure(
     cpu_before = time.process_time()
     reply = await load.run(
         target.served.url,
-        target.path(kind),
+        target.path_of(kind),
         bodies_for(kind, target.staff_id),
         writes,
         concurrency,
@@ -188,16 +175,11 @@ async def measure(
 async def measure_backend(
     backend: str, options: argparse.Namespace, nats_server: NatsServer, databases: Databases, load: LoadClient
 ) -> list[Round]:
-    settings = OrgRecordsSettings(
-        org_id=f"bench-writes-{backend}",
-        org_name="ベンチマーク商工会",
-        database_url=await databases.create(backend, "record-writes-service"),
-        nats_url=nats_server.url,
-        grpc_port=0,
-        sharing_secret="bench-secret",
-        bootstrap_admin_login=TEST_ADMIN_LOGIN,
-        bootstrap_admin_password=TEST_ADMIN_PASSWORD,
-        token_ttl_minutes=24 * 60,
+    settings = publish_path.bench_org_records_settings(
+        f"bench-writes-{backend}",
+        "ベンチマーク商工会",
+        await databases.create(backend, "record-writes-service"),
+        nats_server.url,
     )
     targets = [
         Target("bare", ServedApp(create_bare_app(await databases.create(backend, "record-writes-bare")))),
@@ -207,17 +189,14 @@ async def measure_backend(
     started: list[ServedApp] = []
     try:
         for target in targets:
-            await target.served.start()
             started.append(target.served)
-            target.business_id, target.staff_id = await seed_business(target.database)
-            if target.variant != "bare":
-                target.headers = await bearer_headers(target.served.url, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)
+            await target.start()
             for kind in KINDS:
                 if options.warmup:
                     bodies = bodies_for(kind, target.staff_id)
                     await load.run(
                         target.served.url,
-                        target.path(kind),
+                        target.path_of(kind),
                         bodies,
                         options.warmup,
                         options.concurrency,
