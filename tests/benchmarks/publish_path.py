@@ -77,8 +77,8 @@ def goal_bodies(staff_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def create_bare_app(database_url: str) -> FastAPI:
-    """The reference: one FastAPI endpoint that validates a goal and inserts it, nothing more."""
+def bare_app(title: str, database_url: str) -> FastAPI:
+    """A reference app with only org-records' database (same migrations, same request session), no routes yet."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -88,7 +88,12 @@ def create_bare_app(database_url: str) -> FastAPI:
         finally:
             await app.state.database.close()
 
-    app = FastAPI(title="bare goal insert (publish-path reference)", lifespan=lifespan)
+    return FastAPI(title=title, lifespan=lifespan)
+
+
+def create_bare_app(database_url: str) -> FastAPI:
+    """The reference: one FastAPI endpoint that validates a goal and inserts it, nothing more."""
+    app = bare_app("bare goal insert (publish-path reference)", database_url)
 
     @app.post("/api/v1/businesses/{business_id}/goals", status_code=status.HTTP_201_CREATED, response_model=GoalOut)
     async def create_goal(business_id: int, fields: GoalFields, session: DbSession) -> GoalOut:

@@ -15,10 +15,8 @@ Headline: cost of the service path = 1 − service rate ÷ bare rate, medians ov
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -37,10 +35,9 @@ from harness import (
 )
 from publish_path import drained_at, goal_bodies
 
-from banso_core.db import Database
 from banso_core.testing.servers import NatsServer, ServedApp, running_nats_server
 from org_records.app import create_app as create_org_records
-from org_records.db import MIGRATIONS, DbSession
+from org_records.db import DbSession
 from org_records.goal.models import Goal
 from org_records.support_session.models import SupportSession
 
@@ -85,16 +82,7 @@ RawBody = Annotated[dict[str, Any], Body()]
 
 def create_bare_app(database_url: str) -> FastAPI:
     """The reference: the two paths, each inserting the body as one row, nothing more."""
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.database = await Database.open(database_url, migrations=MIGRATIONS)
-        try:
-            yield
-        finally:
-            await app.state.database.close()
-
-    app = FastAPI(title="bare record inserts (record-writes reference)", lifespan=lifespan)
+    app = publish_path.bare_app("bare record inserts (record-writes reference)", database_url)
 
     @app.post("/api/v1/businesses/{business_id}/sessions", status_code=status.HTTP_201_CREATED)
     async def record_session(business_id: int, session: DbSession, body: RawBody) -> dict[str, int]:

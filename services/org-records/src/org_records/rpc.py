@@ -16,6 +16,13 @@ from banso_core.vocabulary import LabelledCode
 Code = TypeVar("Code", bound=LabelledCode)
 
 
+def check_update_fields(update_fields: Collection[str], allowed: Collection[str]) -> None:
+    """An Update* request may name only fields the record has."""
+    unknown = set(update_fields) - set(allowed)
+    if unknown:
+        raise InvalidInput(f"unknown fields {sorted(unknown)}", field="update_fields")
+
+
 def requested_changes(
     message: Message, update_fields: Collection[str], allowed: Collection[str], expected_version: int | None
 ) -> dict[str, Any]:
@@ -23,9 +30,7 @@ def requested_changes(
 
     A named field left unset means its empty value: a repeated field is cleared, a plain bool is false, and
     anything else (text, optional numbers) becomes null."""
-    unknown = set(update_fields) - set(allowed)
-    if unknown:
-        raise InvalidInput(f"unknown fields {sorted(unknown)}", field="update_fields")
+    check_update_fields(update_fields, allowed)
     supplied = message_fields(message)
     empty: dict[str, Any] = {}
     for field in message.DESCRIPTOR.fields:

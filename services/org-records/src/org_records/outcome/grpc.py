@@ -4,10 +4,10 @@ import grpc
 
 from banso.records.v1 import monitoring_pb2
 from banso_core.db import Database
-from banso_core.errors import InvalidInput
 from banso_core.protobuf import fill_message, named_fields, present_fields
 from org_records.outcome.schemas import OutcomeFields, OutcomeOut, OutcomePatch
 from org_records.outcome.service import outcome_service
+from org_records.rpc import check_update_fields
 
 
 def outcome_to_proto(record: OutcomeOut) -> monitoring_pb2.Outcome:
@@ -39,9 +39,7 @@ class OutcomeRpcs:
     async def UpdateOutcome(
         self, request: monitoring_pb2.UpdateOutcomeRequest, context: grpc.aio.ServicerContext
     ) -> monitoring_pb2.UpdateOutcomeResponse:
-        unknown = set(request.update_fields) - set(OutcomeFields.model_fields)
-        if unknown:
-            raise InvalidInput(f"unknown fields {sorted(unknown)}", field="update_fields")
+        check_update_fields(request.update_fields, OutcomeFields.model_fields)
         patch = OutcomePatch.model_validate(named_fields(request.outcome, request.update_fields))
         expected = request.expected_version if request.HasField("expected_version") else None
         async with self.database.session() as session:

@@ -4,10 +4,10 @@ import grpc
 
 from banso.records.v1 import monitoring_pb2
 from banso_core.db import Database
-from banso_core.errors import InvalidInput
 from banso_core.protobuf import fill_message, named_fields, present_fields
 from org_records.policy_support.schemas import PolicySupportFields, PolicySupportOut, PolicySupportPatch
 from org_records.policy_support.service import policy_support_service
+from org_records.rpc import check_update_fields
 
 
 def policy_support_to_proto(record: PolicySupportOut) -> monitoring_pb2.PolicySupport:
@@ -41,9 +41,7 @@ class PolicySupportRpcs:
     async def UpdatePolicySupport(
         self, request: monitoring_pb2.UpdatePolicySupportRequest, context: grpc.aio.ServicerContext
     ) -> monitoring_pb2.UpdatePolicySupportResponse:
-        unknown = set(request.update_fields) - set(PolicySupportFields.model_fields)
-        if unknown:
-            raise InvalidInput(f"unknown fields {sorted(unknown)}", field="update_fields")
+        check_update_fields(request.update_fields, PolicySupportFields.model_fields)
         patch = PolicySupportPatch.model_validate(named_fields(request.policy_support, request.update_fields))
         expected = request.expected_version if request.HasField("expected_version") else None
         async with self.database.session() as session:
