@@ -6,10 +6,12 @@ export UV_LINK_MODE := copy
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 PROTOS := $(shell find proto/banso -name '*.proto')
 PYTEST_ARGS ?=
+# Tests mostly wait on servers (nats-server, PostgreSQL, HTTP): three workers keep two cores busy.
+PYTEST_WORKERS ?= 3
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help sync gen run test test-postgres lint format bench clean
+.PHONY: help sync gen run nats-config test test-ui test-federation test-postgres chromium lint format bench load clean
 
 help: ## Show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,8 +29,23 @@ gen: sync ## Generate protobuf/gRPC code and .pyi stubs from proto/
 run: gen ## Start the whole federation locally with demo data (Ctrl-C stops it)
 	.venv/bin/python deploy/local_federation.py
 
-test: gen ## Run the whole test suite (SQLite; PostgreSQL too when BANSO_TEST_POSTGRES_URL is set)
-	.venv/bin/python -m pytest -q $(PYTEST_ARGS)
+nats-config: sync ## NATS configuration of the hub and each organization's leaf from deploy/federation.toml (into var/nats-federation)
+	.venv/bin/python -m banso_core.nats_config --registry deploy/federation.toml --out var/nats-federation
+
+test-federation: gen ## Only the federation tests: a hub and leaf nodes from the generated configuration
+	.venv/bin/python -m pytest -q -m federation $(PYTEST_ARGS)
+
+test: gen chromium ## Run the whole test suite (SQLite; PostgreSQL too when BANSO_TEST_POSTGRES_URL is set)
+	.venv/bin/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+test-ui: gen chromium ## Only the web UI's browser tests (Chromium); screenshots go to docs/screenshots
+	BANSO_UI_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest -q -m ui $(PYTEST_ARGS)
+
+chromium: ## Install Debian's Chromium for the browser tests when it is missing (needs root and apt-get)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get install -y chromium fonts-noto-cjk \
+		|| echo "apt-get could not install Chromium: the browser tests (-m ui) will be skipped"; \
+	else echo "No /usr/bin/chromium: the browser tests (-m ui) will be skipped; as root: apt-get install chromium"; fi
 
 lint: gen ## ruff, mypy and buf lint
 	.venv/bin/ruff check .
@@ -42,6 +59,9 @@ format: sync ## Format and fix what ruff can
 
 bench: gen ## Benchmarks of performance.md: tables printed, JSON in bench-results/ (BENCH_ARGS="scrubbing" …)
 	.venv/bin/python tests/benchmarks/run.py $(BENCH_ARGS)
+
+load: gen ## REST writes and exchange searches together for a few minutes: throughput, p99, backlogs, nothing lost
+	.venv/bin/python tests/benchmarks/run.py load $(BENCH_ARGS)
 
 clean: ## Remove generated code, local data and environments
 	find proto/banso -name '*_pb2*.py*' -delete

@@ -29,6 +29,7 @@ from banso_core.vocabulary import (
     SessionChannel,
     SupportStage,
 )
+from org_records.sharing.anonymity import DEFAULT_K, Generaliser, Profile
 
 FIRST_DAY = dt.date(2024, 4, 1)
 """令和6年度の初日: the demo's records begin here."""
@@ -145,13 +146,14 @@ class DemoRecords:
     plan: dict[str, Any] = field(default_factory=dict)
     """The body of `POST /api/v1/plans`: the 経営発達支援計画."""
 
-    @property
-    def shared_goal_count(self) -> int:
-        """Goals that reach the exchange: the business consented and the goal is not opted out."""
+    def shared_goal_count(self, k_anonymity: int = DEFAULT_K) -> int:
+        """Goals that reach the exchange: the business consented, the goal is not opted out, and the business's
+        description can be made k-anonymous within the register."""
+        generaliser = Generaliser((_profile(business) for business in self.businesses), k_anonymity)
         return sum(
             goal.get("shared", True)
             for business in self.businesses
-            if business.fields["sharing_consent"]
+            if business.fields["sharing_consent"] and generaliser.descriptors(_profile(business)) is not None
             for goal in business.goals
         )
 
@@ -685,6 +687,13 @@ KPIS: tuple[tuple[str, str, str, float, int], ...] = (
     ("KPI-7", "補助金採択件数", "subsidies_adopted", 0.25, 0),
 )
 """KPIs of the plan: like the example plan (フォローアップ 50者/年, 延べ60回 …), scaled to the register."""
+
+
+def _profile(business: DemoBusiness) -> Profile:
+    fields = business.fields
+    return Profile(
+        fields["business_form"], fields["jsic_major"], fields.get("jsic_middle") or "", fields.get("employees")
+    )
 
 
 def corporate_number(base: str) -> str:

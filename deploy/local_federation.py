@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import datetime as dt
 import json
 import os
 import secrets
@@ -38,7 +39,8 @@ from typing import Any
 from demo_data import demo_records, load_demo
 
 from banso_core.messaging import nats_server_binary
-from banso_core.tokens import load_or_create_signing_key, public_key_pem
+from banso_core.tokens import TokenIssuer, load_or_create_signing_key, public_key_pem
+from org_records.sharing.anonymity import DEFAULT_K
 
 REPO = Path(__file__).resolve().parent.parent
 VAR = REPO / "var"
@@ -255,6 +257,12 @@ def federation_services(offset: int) -> tuple[list[Service], Service]:
                 "SIGNING_KEY_PATH": str(signing_key_path(org.org_id)),
                 "FEDERATION_REGISTRY": str(REGISTRY),
                 "DEMO_LOGINS": "true",
+                # The web UI calls the hub services as any REST client does.
+                **{
+                    f"{hub.name.upper()}_URL": f"http://127.0.0.1:{hub.http_port + offset}"
+                    for hub in HUB_SERVICES
+                    if hub.name in ("exchange", "notices", "analytics")
+                },
             },
         )
         for org in (*ORGANIZATIONS, PREFECTURE)
@@ -267,6 +275,7 @@ def federation_services(offset: int) -> tuple[list[Service], Service]:
             env_prefix=hub.env_prefix,
             http_port=hub.http_port + offset,
             grpc_port=hub.grpc_port + offset,
+            settings={"FEDERATION_REGISTRY": str(REGISTRY)} if hub.name in ("exchange", "notices", "analytics") else {},
         )
         for hub in HUB_SERVICES
     ]
@@ -438,11 +447,61 @@ def load_all_demo_data(services: list[Service]) -> None:
             say(load.result())
 
 
+DEMO_NOTICES = (
+    {
+        "kind": "official",
+        "title": "令和8年度 小規模事業者持続化補助金（一般型）第18回公募のお知らせ",
+        "body": "第18回公募が始まりました。\n\n- 申請締切: **2026年6月30日**\n- 事業支援計画書（様式4）の発行は"
+        "締切の1週間前までに各商工会・商工会議所へご依頼ください。",
+        "category": "subsidy_loan",
+        "pinned": True,
+        "attachments": [{"title": "公募要領", "url": "https://r6.jizokukahojokin.info/"}],
+    },
+    {
+        "kind": "official",
+        "title": "能登半島地震 なりわい再建支援補助金 相談会（七尾・輪島）",
+        "body": "被災事業者の皆さまの申請を支援する相談会を開催します。担当の経営指導員の同席をお願いします。",
+        "category": "disaster_support",
+        "audience": {"org_ids": ["nanao-cci", "ishikawa-shokoren"]},
+    },
+    {
+        "kind": "official",
+        "title": "商工会議所 経営指導員向け 事業承継研修",
+        "body": "事業承継・引継ぎ支援センターと共催で研修を行います。",
+        "category": "seminar",
+        "audience": {"org_kinds": ["cci"], "roles": ["advisor", "lead_advisor"]},
+    },
+)
+"""お知らせ the prefecture posts on the first run, so that the notices service and each organization's feed show
+something."""
+
+
+def load_demo_notices(prefecture: Service, notices: Service) -> str:
+    """Post the demo notices as the prefecture's demo login, unless the notices service already holds some."""
+    token = sign_in(prefecture, "demo-prefecture", DEMO_PASSWORD)
+    api = f"{notices.base_url}/api/v1/notices"
+    if call_json("GET", f"{api}?moderation=true&limit=1", token=token)["total"]:
+        return "notices: existing notices kept"
+    for notice in DEMO_NOTICES:
+        call_json("POST", api, notice, token)
+    return f"notices: {len(DEMO_NOTICES)} お知らせ from {PREFECTURE.name}"
+
+
+def launcher_token() -> str:
+    """A short-lived token of the prefecture's entry, signed with its key: the exchange answers member staff only."""
+    issuer = TokenIssuer(
+        PREFECTURE.org_id, load_or_create_signing_key(signing_key_path(PREFECTURE.org_id)), dt.timedelta(minutes=5)
+    )
+    return issuer.issue(0, "prefecture", "make run")
+
+
 def wait_for_shared_goals(exchange: Service, expected: int) -> int:
     """Wait until the exchange holds at least the demo's shared goals; returns how many it holds."""
     deadline = time.monotonic() + DELIVERY_TIMEOUT
     while True:
-        total = int(get_json(f"{exchange.base_url}/api/v1/goals/search?limit=1")["total"])
+        total = int(
+            call_json("GET", f"{exchange.base_url}/api/v1/goals/search?limit=1", token=launcher_token())["total"]
+        )
         if total >= expected or time.monotonic() > deadline:
             return total
         if exchange.has_exited():
@@ -515,9 +574,10 @@ def print_urls(services: list[Service], exchange: Service, nats_url: str, starte
     say(f"  logs  {relative(LOGS)}/<service>.log    data  {relative(VAR)}/ (delete it to start over)")
     query = urllib.parse.quote("サウナ")
     first_org = services[0]
-    say("\nSearch the goals shared across organizations (「サウナ」):")
-    say(f"  curl -s '{exchange.base_url}/api/v1/goals/search?q={query}'")
-    say("\nDemo logins (password `demo`; demo data only):")
+    say("\nSearch the goals shared across organizations (「サウナ」; any member's staff token, see below):")
+    say(f"  curl -s -H \"Authorization: Bearer $TOKEN\" '{exchange.base_url}/api/v1/goals/search?q={query}'")
+    say(f"\nWeb UI (画面): open an organization's URL in a browser, e.g. {first_org.base_url}/ (docs/web-ui.md)")
+    say("\nDemo logins (password `demo`; demo data only; the same in the web UI):")
     logins = [["login", "role", "where"]]
     for org, service in zip(ORGANIZATIONS, services, strict=False):
         logins.append(["demo-advisor", "経営指導員 advisor", f"{org.name}  {service.base_url}"])
@@ -533,6 +593,10 @@ def print_urls(services: list[Service], exchange: Service, nats_url: str, starte
     read_token = """python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'"""
     say(f"  TOKEN=$({sign_in_request} | {read_token})")
     say(f'  curl -s -H "Authorization: Bearer $TOKEN" {first_org.base_url}/api/v1/businesses/1')
+    notices = next(service for service in services if service.name == "notices")
+    say("\nお知らせ at the hub (with any member's staff token, e.g. the one above), and the organization's feed:")
+    say(f'  curl -s -H "Authorization: Bearer $TOKEN" {notices.base_url}/api/v1/notices')
+    say(f'  curl -s -H "Authorization: Bearer $TOKEN" {first_org.base_url}/api/v1/notice-feed')
     say("Every gRPC server has reflection and the health service:")
     say(f"  grpcurl -plaintext {HOST}:{exchange.grpc_port} list")
     say("\nCtrl-C stops everything.")
@@ -564,7 +628,10 @@ def start(services: list[Service], exchange: Service, broker: Broker | None) -> 
     say(f"{len(services)} services answer /healthz")
     say("Loading the demo data through each organization's REST API …")
     load_all_demo_data(services[: len(ORGANIZATIONS)])
-    expected = sum(demo_records(org.org_id).shared_goal_count for org in ORGANIZATIONS)
+    notices = next(service for service in services if service.name == "notices")
+    say(load_demo_notices(services[len(ORGANIZATIONS)], notices))
+    k_anonymity = environment_int("ORG_RECORDS_K_ANONYMITY", DEFAULT_K)
+    expected = sum(demo_records(org.org_id).shared_goal_count(k_anonymity) for org in ORGANIZATIONS)
     shared = wait_for_shared_goals(exchange, expected)
     if shared < expected:
         say(f"warning: the exchange shows {shared} shared goals so far, {expected} expected")

@@ -80,7 +80,8 @@ async def test_goal_travels_from_records_to_exchange_without_identity(federation
 
     async with grpc.aio.insecure_channel(f"127.0.0.1:{exchange.app.state.grpc_port}") as channel:
         reply = await exchange_pb2_grpc.ExchangeServiceStub(channel).SearchGoals(
-            exchange_pb2.SearchGoalsRequest(q="キャンプ場")
+            exchange_pb2.SearchGoalsRequest(q="キャンプ場"),
+            metadata=(("authorization", federation.exchange_headers()["Authorization"]),),
         )
     assert reply.total == 1 and reply.items[0].goal_ref == item["goal_ref"]
     assert reply.items[0].category_label == "新商品・サービス開発"

@@ -170,8 +170,11 @@ class LoadClient:
         count: int,
         concurrency: int,
         headers: dict[str, str] | None = None,
+        method: str = "POST",
+        paths: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """POST `count` requests (bodies taken in turn) with `concurrency` in flight; timings in the reply.
+        """POST `count` requests (bodies taken in turn) with `concurrency` in flight; timings in the reply. With
+        `method="GET"` the bodies are query parameters; `paths`, when given, are taken in turn instead of `path`.
 
         The reply has `started` and `finished` on this machine's monotonic clock (shared by all processes),
         `latencies` in seconds, the client's own `cpu_seconds`, and `failures` (responses other than 201).
@@ -184,6 +187,8 @@ class LoadClient:
             "count": count,
             "concurrency": concurrency,
             "headers": headers or {},
+            "method": method,
+            "paths": list(paths),
         }
         self.process.stdin.write(json.dumps(command, ensure_ascii=False).encode() + b"\n")
         await self.process.stdin.drain()

@@ -2,7 +2,9 @@
 reply per stdout line, until stdin closes.
 
 A command is `{"base_url", "path", "bodies", "count", "concurrency", "headers"}`: POST `count` requests, bodies taken in
-turn, with `concurrency` in flight over as many keep-alive connections. Each command opens its own connections:
+turn, with `concurrency` in flight over as many keep-alive connections (expecting 201); with `"method": "GET"` the
+bodies are query parameters and 200 is expected; `"paths"` instead of `"path"` are taken in turn too.
+Each command opens its own connections:
 between commands a server may close idle ones (uvicorn after 5 s), and a request sent on a connection the server
 is closing fails with ReadError. Only httpx is imported here, so that the client starts quickly and stays small.
 """
@@ -19,7 +21,9 @@ import httpx
 
 
 async def post_all(client: httpx.AsyncClient, command: dict[str, Any]) -> dict[str, Any]:
-    path, bodies, count = command["path"], command["bodies"], command["count"]
+    paths, bodies, count = command.get("paths") or [command["path"]], command["bodies"], command["count"]
+    reading = command.get("method", "POST") == "GET"
+    expected = 200 if reading else 201
     latencies: list[float] = []
     failures: list[str] = []
     next_index = 0
@@ -30,9 +34,10 @@ async def post_all(client: httpx.AsyncClient, command: dict[str, Any]) -> dict[s
             index = next_index
             next_index += 1
             sent = time.perf_counter()
-            response = await client.post(path, json=bodies[index % len(bodies)])
+            body, path = bodies[index % len(bodies)], paths[index % len(paths)]
+            response = await (client.get(path, params=body) if reading else client.post(path, json=body))
             latencies.append(time.perf_counter() - sent)
-            if response.status_code != 201:
+            if response.status_code != expected:
                 failures.append(f"{response.status_code} {response.text[:300]}")
 
     cpu_before = time.process_time()

@@ -18,7 +18,16 @@ from types import ModuleType
 
 from harness import REPOSITORY, machine, write_results
 
-BENCHMARKS = ["publish_path", "record_writes", "scrubbing"]
+BENCHMARKS = [
+    "publish_path",
+    "record_writes",
+    "scrubbing",
+    "withdrawal",
+    "exchange_search",
+    "analytics_tables",
+    "web_pages",
+    "load",
+]
 BACKENDS = ("sqlite", "postgresql")
 
 

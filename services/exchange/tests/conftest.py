@@ -4,6 +4,8 @@ Fixtures:
 - `exchange` — a started exchange; `start_exchange` starts (another) instance on the same database and broker.
 - `wire` — publishes hand-built `banso.events.v1.GoalSummary` bytes to JetStream and reads the dead letters.
 - `store` — the exchange's database opened beside it: look at `shared_goal` rows, or seed through the service.
+- `registry` — the federation registry the exchange trusts (kanazawa-cci, nanao-cci: cci; ishikawa-shokoren:
+  federation); it issues the staff tokens the `Exchange` client sends.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy import func, select
 from banso.events.v1 import goal_summary_pb2
 from banso_core.db import Database
 from banso_core.messaging import DEAD_LETTERS_STREAM, GOALS_STREAM, MSG_ID_HEADER, ensure_stream, goal_subject
+from banso_core.testing.auth import TestRegistry
 from banso_core.testing.servers import NatsServer, ServedApp, eventually
 from exchange.app import create_app
 from exchange.config import ExchangeSettings
@@ -62,10 +65,16 @@ class Exchange:
 
     served: ServedApp
     settings: ExchangeSettings
+    headers: dict[str, str]
+    """Authorization of a member organization's advisor, sent with every call unless told otherwise."""
 
     @property
     def grpc_target(self) -> str:
         return f"127.0.0.1:{self.served.app.state.grpc_port}"
+
+    @property
+    def grpc_metadata(self) -> tuple[tuple[str, str], ...]:
+        return (("authorization", self.headers["Authorization"]),)
 
     async def stop(self, within: float = 5.0) -> None:
         """Stop as an operator would (SIGTERM-like); a stop that does not finish `within` seconds is a failure."""
@@ -74,9 +83,9 @@ class Exchange:
         assert done, f"the exchange did not stop within {within} s: its lifespan shutdown is stuck"
         stopping.result()
 
-    async def get(self, path: str, **params: Any) -> httpx.Response:
-        async with httpx.AsyncClient(base_url=self.served.url, timeout=10) as client:
-            return await client.get(path, params=params)
+    async def get(self, path: str, *, headers: dict[str, str] | None = None, **params: Any) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=self.served.url, timeout=60) as client:
+            return await client.get(path, params=params, headers=self.headers if headers is None else headers)
 
     async def search(self, **params: Any) -> dict[str, Any]:
         response = await self.get("/api/v1/goals/search", **params)
@@ -225,12 +234,25 @@ class Store:
 
 
 @pytest.fixture
-async def exchange_settings(nats_server: NatsServer, database_url: str) -> ExchangeSettings:
-    return ExchangeSettings(database_url=database_url, nats_url=nats_server.url, grpc_port=0)
+def registry(tmp_path) -> TestRegistry:
+    registry = TestRegistry(tmp_path / "federation.json")
+    registry.add("kanazawa-cci", "cci")
+    registry.add("nanao-cci", "cci")
+    registry.add("ishikawa-shokoren", "federation")
+    return registry
 
 
 @pytest.fixture
-async def start_exchange(exchange_settings: ExchangeSettings) -> AsyncIterator[Callable[..., Awaitable[Exchange]]]:
+async def exchange_settings(nats_server: NatsServer, database_url: str, registry: TestRegistry) -> ExchangeSettings:
+    return ExchangeSettings(
+        database_url=database_url, nats_url=nats_server.url, grpc_port=0, federation_registry=registry.path
+    )
+
+
+@pytest.fixture
+async def start_exchange(
+    exchange_settings: ExchangeSettings, registry: TestRegistry
+) -> AsyncIterator[Callable[..., Awaitable[Exchange]]]:
     """Starts a new exchange app instance on the test's database and broker; stops whatever still runs."""
     started: list[ServedApp] = []
 
@@ -239,7 +261,7 @@ async def start_exchange(exchange_settings: ExchangeSettings) -> AsyncIterator[C
         served = ServedApp(create_app(settings))
         await served.start()
         started.append(served)
-        return Exchange(served=served, settings=settings)
+        return Exchange(served=served, settings=settings, headers=registry.headers("nanao-cci"))
 
     yield start
     for served in reversed(started):

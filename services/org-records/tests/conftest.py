@@ -16,6 +16,7 @@ from banso_core.testing.auth import BearerToken, bearer_headers
 from banso_core.testing.servers import NatsServer, ServedApp
 from org_records.app import create_app
 from org_records.config import OrgRecordsSettings
+from org_records.outbox.models import OutboxMessage
 
 ADMIN_LOGIN, ADMIN_PASSWORD = "admin", "admin-password"
 PASSWORD = "staff-password"
@@ -39,7 +40,13 @@ GOAL = {"set_on": "2026-04-10", "category": "sales_channel", "text": "ECサイ�
 
 
 @pytest.fixture
-async def org_records(nats_server: NatsServer, database_url: str) -> AsyncIterator[ServedApp]:
+def k_anonymity() -> int:
+    """Most tests write one business: k = 1 lets its goals leave. k-anonymity's own tests parametrize it."""
+    return 1
+
+
+@pytest.fixture
+async def org_records(nats_server: NatsServer, database_url: str, k_anonymity: int) -> AsyncIterator[ServedApp]:
     settings = OrgRecordsSettings(
         org_id="kaga-society",
         org_name="加賀商工会",
@@ -48,7 +55,9 @@ async def org_records(nats_server: NatsServer, database_url: str) -> AsyncIterat
         nats_url=nats_server.url,
         grpc_port=0,
         sharing_secret="test-secret",
+        k_anonymity=k_anonymity,
         relay_poll_seconds=0.2,
+        outcome_records_gather_seconds=0.05,
         bootstrap_admin_login=ADMIN_LOGIN,
         bootstrap_admin_password=ADMIN_PASSWORD,
     )
@@ -139,6 +148,21 @@ def count_rows(org_records: ServedApp) -> Callable[[type], Awaitable[int]]:
     async def count(model: type) -> int:
         async with org_records.app.state.database.session() as session:
             return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+    return count
+
+
+@pytest.fixture
+def count_goal_messages(org_records: ServedApp) -> Callable[[], Awaitable[int]]:
+    """Goal-summary rows in the served instance's outbox (outcome records, which a background worker writes into
+    the same outbox, are not counted)."""
+
+    async def count() -> int:
+        async with org_records.app.state.database.session() as session:
+            query = (
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.subject.startswith("banso.goals."))
+            )
+            return int(await session.scalar(query) or 0)
 
     return count
 

@@ -22,7 +22,13 @@ SESSION = {"held_on": "2026-06-12", "channel": "visit", "approach": "dialogue", 
 
 async def _summaries(org_records) -> list[goal_summary_pb2.GoalSummary]:
     async with org_records.app.state.database.session() as session:
-        payloads = (await session.scalars(select(OutboxMessage.payload).order_by(OutboxMessage.id))).all()
+        payloads = (
+            await session.scalars(
+                select(OutboxMessage.payload)
+                .where(OutboxMessage.subject.startswith("banso.goals."))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
     return [goal_summary_pb2.GoalSummary.FromString(payload) for payload in payloads]
 
 

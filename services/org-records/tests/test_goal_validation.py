@@ -62,7 +62,9 @@ async def test_goal_for_a_missing_business_is_404_and_not_found(client, records_
     assert raised.value.code() == grpc.StatusCode.NOT_FOUND
 
 
-async def test_patch_checks_the_merged_goal_and_the_version(client, business, org_records, goal_payload, count_rows):
+async def test_patch_checks_the_merged_goal_and_the_version(
+    client, business, org_records, goal_payload, count_goal_messages
+):
     goal = (await client.post(f"/api/v1/businesses/{business['id']}/goals", json=goal_payload)).json()
     response = await client.patch(f"/api/v1/goals/{goal['id']}", json={"status": "achieved"})
     assert response.status_code == 422
@@ -80,7 +82,7 @@ async def test_patch_checks_the_merged_goal_and_the_version(client, business, or
     assert achieved.json()["status_label"] == "達成"
     reopened = await client.patch(f"/api/v1/goals/{goal['id']}", json={"status": "in_progress"})
     assert reopened.status_code == 200 and reopened.json()["achieved_on"] is None
-    assert await count_rows(OutboxMessage) == 3
+    assert await count_goal_messages() == 3
 
 
 async def test_goal_crud_through_rest_and_grpc(client, records_stub, business, goal_payload):

@@ -124,7 +124,9 @@ async def test_the_template_imports_as_an_empty_file(client, import_file):
     assert job["rows_total"] == 0
 
 
-async def test_workbook_with_labels_codes_wareki_and_full_width_digits(client, org_records, import_file, count_rows):
+async def test_workbook_with_labels_codes_wareki_and_full_width_digits(
+    client, org_records, import_file, count_rows, count_goal_messages
+):
     staff = (await client.post("/api/v1/staff", json={"display_name": "山田 太郎"})).json()
     businesses = [
         business_row(
@@ -176,17 +178,19 @@ async def test_workbook_with_labels_codes_wareki_and_full_width_digits(client, o
     assert (achieved.plan_theme, achieved.staff_id) == ("販路開拓", staff["id"])  # the business's 担当者
     assert (recovery.business_id, recovery.category, recovery.set_on) == (hanaya.id, "recovery", dt.date(2026, 5, 1))
     # Through the goal service: both goals went to the outbox (as tombstones: neither may be shared).
-    assert await count_rows(OutboxMessage) == 2
+    assert await count_goal_messages() == 2
     fetched = (await client.get(f"/api/v1/businesses/{kaga.id}")).json()
     assert fetched["external_code"] == "K001"
 
 
-async def test_shared_goals_of_consenting_businesses_are_published(org_records, import_file, count_rows):
+async def test_shared_goals_of_consenting_businesses_are_published(
+    org_records, import_file, count_rows, count_goal_messages
+):
     content = csv_text(GOAL_HEADERS, [goal_row(), goal_row(目標="新商品の試作")])
     await import_file(csv_text(BUSINESS_HEADERS, [business_row()]).encode())
     job = await import_file(content.encode())
     assert job["status"] == "succeeded", job["errors"]
-    assert await count_rows(OutboxMessage) == 2
+    assert await count_goal_messages() == 2
 
 
 async def test_dry_run_reports_every_row_error_and_writes_nothing(import_file, count_rows):
@@ -285,13 +289,13 @@ async def test_goal_csv_refers_to_businesses_already_stored(org_records, import_
     assert goal.business_id == (await stored_businesses(org_records))["K001"].id
 
 
-async def test_reimport_updates_instead_of_duplicating(org_records, import_file, count_rows):
+async def test_reimport_updates_instead_of_duplicating(org_records, import_file, count_rows, count_goal_messages):
     businesses = [business_row(), business_row(事業者コード="K002", 事業者名="旅館はなや")]
     goals = [goal_row(), goal_row(事業者コード="K002", 目標="客室の改装")]
     first = await import_file(workbook(businesses, goals), "v1.xlsx")
     assert first["status"] == "succeeded", first["errors"]
     kaga_version = (await stored_businesses(org_records))["K001"].version
-    outbox_before = await count_rows(OutboxMessage)
+    outbox_before = await count_goal_messages()
 
     businesses[1]["従業員数"] = "9"
     goals[1] |= {"支援状況": "達成", "達成日": "2026-10-01"}
@@ -314,19 +318,21 @@ async def test_reimport_updates_instead_of_duplicating(org_records, import_file,
     # 従業員数 is shared (as its band), so はなや's goal is republished for the business change (version 2), then
     # again for its own change (version 3); 加賀漆器's unchanged goal publishes nothing.
     assert (renovation.status, renovation.achieved_on, renovation.version) == ("achieved", dt.date(2026, 10, 1), 3)
-    assert await count_rows(OutboxMessage) == outbox_before + 2
+    assert await count_goal_messages() == outbox_before + 2
 
 
-async def test_withdrawing_consent_by_import_withdraws_shared_goals(org_records, import_file, count_rows):
+async def test_withdrawing_consent_by_import_withdraws_shared_goals(
+    org_records, import_file, count_rows, count_goal_messages
+):
     await import_file(workbook([business_row()], [goal_row()]), "v1.xlsx")
     (goal,) = await stored_goals(org_records)
-    outbox_before = await count_rows(OutboxMessage)
+    outbox_before = await count_goal_messages()
     job = await import_file(workbook([business_row(共有同意="いいえ")], [goal_row()]), "v2.xlsx")
     assert job["status"] == "succeeded", job["errors"]
     assert job["summary"]["businesses_updated"] == 1
     (republished,) = await stored_goals(org_records)
     assert republished.version == goal.version + 1
-    assert await count_rows(OutboxMessage) == outbox_before + 1
+    assert await count_goal_messages() == outbox_before + 1
 
 
 async def test_unknown_and_missing_columns_are_reported_on_the_header_row(import_file):

@@ -16,8 +16,9 @@ from banso_core.vocabulary import BusinessForm, GoalCategory, GoalStatus, OrgKin
 from org_records.business.models import Business
 from org_records.goal.models import Goal
 from org_records.org import OrgIdentity
+from org_records.sharing.anonymity import generalised
 from org_records.sharing.events import encode_goal_summary
-from org_records.sharing.service import GoalSummary, summarize_goal
+from org_records.sharing.service import GoalSummary, profile_of, summarize_goal
 from org_records.staff.models import Staff
 
 # sharing-policy.md §1: the eleven practice fields (org and staff as id+name / name+handle) plus transport.
@@ -50,6 +51,11 @@ def _business(**overrides: object) -> Business:
     return Business(**values)
 
 
+def _summary(goal: Goal, business: Business, staff: Staff | None, org: OrgIdentity, text: str) -> GoalSummary:
+    """The summary of a goal whose business's description needs no generalisation."""
+    return summarize_goal(goal, generalised(profile_of(business), 0), staff, org, text)
+
+
 def _goal(**overrides: object) -> Goal:
     values = {
         "id": 42,
@@ -61,6 +67,7 @@ def _goal(**overrides: object) -> Goal:
         "achieved_on": None,
         "shared": True,
         "version": 3,
+        "created_at": NOW,
         "updated_at": NOW,
     } | overrides
     return Goal(**values)
@@ -82,8 +89,8 @@ businesses = st.builds(
 @given(business=businesses, category=st.sampled_from(list(GoalCategory)), status=st.sampled_from(list(GoalStatus)))
 def test_summary_never_carries_identity_or_exact_head_count(business, category, status):
     business.jsic_major = jsic().major_of(business.jsic_middle)
-    staff = Staff(id=3, display_name="北村", email="kitamura@example.jp")
-    summary = summarize_goal(_goal(category=category, status=status), business, staff, ORG, GOAL_TEXT)
+    staff = Staff(id=3, display_name="北村", email="kitamura@example.jp", created_at=NOW)
+    summary = _summary(_goal(category=category, status=status), business, staff, ORG, GOAL_TEXT)
     message = goal_summary_pb2.GoalSummary.FromString(encode_goal_summary(summary))
     assert {field.name for field, _ in message.ListFields()} <= POLICY_FIELDS
     assert message.employee_band in {"0-5", "6-20", "21-50", "51-100", "101-300", "301+"}
@@ -96,17 +103,33 @@ def test_summary_never_carries_identity_or_exact_head_count(business, category, 
 
 def test_goal_ref_is_stable_and_unlinkable_across_organisations():
     other = OrgIdentity("nanao-cci", "七尾商工会議所", OrgKind.cci, b"secret-b")
-    first = summarize_goal(_goal(), _business(), None, ORG, GOAL_TEXT)
-    again = summarize_goal(_goal(text="変更後", version=4), _business(), None, ORG, "変更後")
-    elsewhere = summarize_goal(_goal(), _business(), None, other, GOAL_TEXT)
+    first = _summary(_goal(), _business(), None, ORG, GOAL_TEXT)
+    again = _summary(_goal(text="変更後", version=4), _business(), None, ORG, "変更後")
+    elsewhere = _summary(_goal(), _business(), None, other, GOAL_TEXT)
     assert first.goal_ref == again.goal_ref
     assert first.goal_ref != elsewhere.goal_ref
+    # SQLite gives a deleted goal's id to the next goal: that goal is another goal, with another ref.
+    reused = _summary(_goal(created_at=NOW + dt.timedelta(microseconds=1)), _business(), None, ORG, GOAL_TEXT)
+    assert reused.goal_ref != first.goal_ref
+
+
+async def test_a_goal_after_a_deleted_one_is_shared_under_its_own_ref(client, business, goal_payload, nats_server):
+    deleted = (await client.post(f"/api/v1/businesses/{business['id']}/goals", json=goal_payload)).json()
+    assert (await client.delete(f"/api/v1/goals/{deleted['id']}")).status_code == 204
+    following = (await client.post(f"/api/v1/businesses/{business['id']}/goals", json=goal_payload)).json()
+    summaries = [goal_summary_pb2.GoalSummary.FromString(msg.data) for msg in await _published(nats_server.url, 3)]
+    assert [summary.op for summary in summaries] == [
+        goal_summary_pb2.GOAL_SUMMARY_OP_UPSERT,
+        goal_summary_pb2.GOAL_SUMMARY_OP_DELETE,
+        goal_summary_pb2.GOAL_SUMMARY_OP_UPSERT,
+    ]
+    assert summaries[2].goal_ref != summaries[0].goal_ref, (deleted["id"], following["id"])
 
 
 @pytest.mark.parametrize(("employees", "band"), [(0, "0-5"), (5, "0-5"), (6, "6-20"), (20, "6-20"), (21, "21-50"),
                                                   (100, "51-100"), (300, "101-300"), (301, "301+")])  # fmt: skip
 def test_employee_band_edges(employees, band):
-    assert summarize_goal(_goal(), _business(employees=employees), None, ORG, GOAL_TEXT).employee_band == band
+    assert _summary(_goal(), _business(employees=employees), None, ORG, GOAL_TEXT).employee_band == band
 
 
 async def _published(nats_url: str, count: int) -> list[nats.aio.msg.Msg]:

@@ -104,3 +104,27 @@ async def test_update_checks_version_and_merged_record_then_delete(client, busin
     assert invalid.status_code == 422
     assert (await client.delete(f"/api/v1/sessions/{recorded['id']}")).status_code == 204
     assert (await client.get(f"/api/v1/sessions/{recorded['id']}")).status_code == 404
+
+
+async def test_the_latest_session_of_each_business_is_the_newest_by_date(client, business, business_payload):
+    other = (await client.post("/api/v1/businesses", json=business_payload | {"corporate_number": None})).json()
+    quiet = (await client.post("/api/v1/businesses", json=business_payload | {"corporate_number": None})).json()
+    for held_on, next_action in (
+        ("2026-05-10", "五月の次回"),
+        ("2026-06-01", "六月の次回"),
+        ("2026-04-20", "四月の次回"),
+    ):
+        recorded = await client.post(
+            f"/api/v1/businesses/{business['id']}/sessions",
+            json=SESSION | {"held_on": held_on, "next_action": next_action},
+        )
+        assert recorded.status_code == 201, recorded.text
+    await client.post(f"/api/v1/businesses/{other['id']}/sessions", json=SESSION | {"held_on": "2026-03-02"})
+
+    response = await client.get(
+        "/api/v1/sessions/latest", params={"business_id": [business["id"], other["id"], quiet["id"]]}
+    )
+    assert response.status_code == 200, response.text
+    latest = {item["business_id"]: (item["held_on"], item["next_action"]) for item in response.json()["items"]}
+    assert latest == {business["id"]: ("2026-06-01", "六月の次回"), other["id"]: ("2026-03-02", SESSION["next_action"])}
+    assert (await client.get("/api/v1/sessions/latest")).json() == {"items": [], "total": 0}

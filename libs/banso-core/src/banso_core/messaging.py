@@ -11,9 +11,10 @@ import contextlib
 import logging
 import shutil
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import nats
 from nats.aio.client import Client as NatsClient
@@ -21,8 +22,16 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+
+from banso_core.telemetry import context_from_headers
+
+if TYPE_CHECKING:
+    from banso_core.db import Database
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
 
 MSG_ID_HEADER = "Nats-Msg-Id"
 DEAD_LETTER_REASON_HEADER = "Banso-Dead-Letter-Reason"
@@ -46,6 +55,7 @@ class StreamSpec:
 
 GOALS_STREAM = StreamSpec("BANSO_GOALS", ["banso.goals.>"])
 DEAD_LETTERS_STREAM = StreamSpec("BANSO_DEAD_LETTERS", ["banso.dead.>"])
+OUTCOMES_STREAM = StreamSpec("BANSO_OUTCOMES", ["banso.outcomes.>"])
 
 
 def nats_server_binary() -> str:
@@ -62,6 +72,12 @@ def nats_server_binary() -> str:
 def goal_subject(org_id: str, goal_ref: str) -> str:
     """One subject per shared goal, so a withdrawn goal can be purged from the stream by subject."""
     return f"banso.goals.{org_id}.{goal_ref}"
+
+
+def outcome_subject(org_id: str, business_ref: str, fiscal_year: int, quarter: int) -> str:
+    """One subject per business pseudonym and fiscal quarter (`…<ref>.2026Q1`), so that the stream keeps only
+    the latest record of each and a tombstone purges it."""
+    return f"banso.outcomes.{org_id}.{business_ref}.{fiscal_year}Q{quarter}"
 
 
 def org_of_subject(subject: str) -> str:
@@ -100,7 +116,7 @@ class NatsLink:
         while True:
             try:
                 self._client = await nats.connect(
-                    self.url,
+                    [url.strip() for url in self.url.split(",")],  # a cluster's nodes, comma-separated
                     name=self.name,
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=0.25,
@@ -145,6 +161,49 @@ async def dead_letter(js: JetStreamContext, msg: Msg, reason: str) -> None:
     headers.pop(MSG_ID_HEADER, None)
     await ensure_stream(js, DEAD_LETTERS_STREAM)
     await js.publish(f"banso.dead.{msg.subject}", msg.data, headers=headers)
+
+
+class Undeliverable(ValueError):
+    """A message that no retry can make valid; it goes to the dead-letter stream with this reason."""
+
+
+Decoded = TypeVar("Decoded")
+
+
+@contextlib.asynccontextmanager
+async def decoded_batch(
+    js: JetStreamContext, msgs: Sequence[Msg], decode: Callable[[str, bytes], Decoded], span_name: str
+) -> AsyncIterator[list[tuple[Msg, Decoded]]]:
+    """A batch's messages decoded, each under a consumer span (continuing the publisher's trace) that stays open
+    until the caller's block ends, its commit included; a message `decode` finds `Undeliverable` is dead-lettered
+    with the reason and left out."""
+    decoded: list[tuple[Msg, Decoded]] = []
+    spans = []
+    try:
+        for msg in msgs:
+            span = tracer.start_span(
+                span_name,
+                context=context_from_headers(msg.headers),
+                kind=SpanKind.CONSUMER,
+                attributes={"messaging.destination.name": msg.subject},
+            )
+            spans.append(span)
+            try:
+                decoded.append((msg, decode(msg.subject, msg.data)))
+            except Undeliverable as error:
+                log.warning("dead-lettering %s: %s", msg.subject, error)
+                span.set_attribute("banso.dead_letter_reason", str(error))
+                await dead_letter(js, msg, str(error))
+        yield decoded
+    finally:
+        for span in spans:
+            span.end()
+
+
+async def purge_all_but_newest(js: JetStreamContext, spec: StreamSpec, subject: str) -> None:
+    """Remove every message of a subject but its newest. After a tombstone, that takes the withdrawn summary's
+    every version out of the stream, and what a consumer rebuilding from the stream sees is the tombstone."""
+    await js.purge_stream(spec.name, subject=subject, keep=1)
 
 
 BatchHandler = Callable[[Sequence[Msg]], Awaitable[None]]
@@ -250,6 +309,42 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
+class DurableConsumer:
+    """A service's durable consumer of one stream: a subclass applies a batch in `handle_batch` and commits before
+    the acks; the fetching, retries and dead letters are `PullConsumer`'s."""
+
+    def __init__(
+        self,
+        database: Database,
+        nats: NatsLink,
+        *,
+        stream: StreamSpec,
+        durable: str,
+        filter_subject: str,
+        batch_size: int,
+    ) -> None:
+        self.database = database
+        self.nats = nats
+        self.consumer = PullConsumer(
+            link=nats,
+            stream=stream,
+            durable=durable,
+            filter_subject=filter_subject,
+            handle_batch=self.handle_batch,
+            batch_size=batch_size,
+        )
+
+    async def run(self) -> None:
+        await self.consumer.run()
+
+    def stop(self) -> None:
+        """Finish the batch in hand (commit, ack) and return from `run`."""
+        self.consumer.stop()
+
+    async def handle_batch(self, msgs: Sequence[Msg]) -> None:
+        raise NotImplementedError
+
+
 async def _nak_all(msgs: Sequence[Msg], delay: float) -> None:
     for msg in msgs:
         if msg.is_acked:  # acked after its commit; a nak now would be refused anyway
@@ -267,3 +362,47 @@ async def stop_gracefully(task: asyncio.Task[None], stop: Callable[[], None], gr
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+NOTICES_STREAM = StreamSpec("BANSO_NOTICES", ["banso.notices.>"])
+"""お知らせ fanned out by the notices service, one copy per targeted organization."""
+
+
+def notice_subject(org_id: str, event: str, notice_id: int) -> str:
+    """`banso.notices.<recipient org>.<notice|comment|reminder>.<notice id>`: the recipient's consumer filters on
+    its own organization, and in production its account may read only those subjects."""
+    return f"banso.notices.{org_id}.{event}.{notice_id}"
+
+
+def alert_subject(org_id: str, alert_id: str) -> str:
+    """`banso.notices.<recipient org>.alert.<alert id>`: a 類似目標 alert for one 担当者 of the organization."""
+    return f"banso.notices.{org_id}.alert.{alert_id}"
+
+
+def notices_of_org(org_id: str) -> str:
+    """The filter subject of everything addressed to one organization."""
+    return f"banso.notices.{org_id}.>"
+
+
+INQUIRIES_STREAM = StreamSpec("BANSO_INQUIRIES", ["banso.inquiries.>"])
+"""問い合わせ: questions the exchange relays to a goal's owning organization, and that organization's replies."""
+
+
+def inquiry_question_subject(owner_org_id: str, inquiry_id: str) -> str:
+    """`banso.inquiries.<owning org>.question.<inquiry id>`: the owning organization's consumer filters on its own
+    organization, and in production its account may read only those subjects."""
+    return f"banso.inquiries.{owner_org_id}.question.{inquiry_id}"
+
+
+def inquiry_reply_subject(owner_org_id: str, inquiry_id: str) -> str:
+    """`banso.inquiries.<owning org>.reply.<inquiry id>`: published by the owning organization only."""
+    return f"banso.inquiries.{owner_org_id}.reply.{inquiry_id}"
+
+
+def inquiry_questions_of_org(org_id: str) -> str:
+    """The filter subject of the questions addressed to one organization."""
+    return f"banso.inquiries.{org_id}.question.>"
+
+
+INQUIRY_REPLIES = "banso.inquiries.*.reply.>"
+"""The filter subject of every organization's replies (the exchange's consumer)."""

@@ -15,6 +15,7 @@ from banso_core.db import Database
 from banso_core.errors import DomainErrorInterceptor
 from banso_core.messaging import NatsLink
 from banso_core.settings import ServiceSettings
+from banso_core.telemetry import configure_logging
 
 GrpcRegistration = Callable[[grpc.aio.Server], None]
 
@@ -70,7 +71,10 @@ def health_router() -> APIRouter:
 
 
 def run_service(create_app: Callable[[Any], FastAPI], settings: ServiceSettings) -> None:
-    """`python -m <service>`: serve the app on the host and port its own settings name."""
+    """`python -m <service>`: serve the app on the host and port its own settings name, logging as configured."""
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port)
+    service_name = create_app.__module__.split(".")[0]
+    configure_logging(service_name, settings.log_format, settings.log_level)
+    # uvicorn's own loggers propagate to the root handler instead of printing in their own format.
+    uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None)

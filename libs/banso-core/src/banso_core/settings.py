@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from banso_core.telemetry import TracingExporter
+from banso_core.telemetry import LogFormat, TracingExporter
 
 
 class ServiceSettings(BaseSettings):
@@ -19,8 +19,13 @@ class ServiceSettings(BaseSettings):
     database_url: str = "sqlite:///var/banso.db"
     """SQLAlchemy URL; `sqlite:///…` (embedded default) or `postgresql://…`."""
     nats_url: str = "nats://127.0.0.1:4222"
-    """The NATS server this service talks to (the organization's leaf node, or the hub)."""
+    """The NATS server this service talks to (the organization's leaf node, or the hub); a cluster's nodes
+    comma-separated."""
     tracing_exporter: TracingExporter = "none"
     """Where spans go: nowhere, the console, or OTLP/HTTP."""
     otlp_endpoint: str | None = None
     """OTLP/HTTP traces endpoint when `tracing_exporter` is `otlp`."""
+    log_format: LogFormat = "json"
+    """`json`: one JSON object a line, with the trace and span ids of the current span; `text` for a terminal."""
+    log_level: str = "INFO"
+    """The root logger's level."""

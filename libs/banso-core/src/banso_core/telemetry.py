@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Mapping
 from typing import Literal
 
@@ -12,6 +14,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 
 TracingExporter = Literal["none", "console", "otlp"]
+LogFormat = Literal["json", "text"]
 
 
 def configure_tracing(service_name: str, exporter: TracingExporter, otlp_endpoint: str | None = None) -> None:
@@ -37,3 +40,40 @@ def current_trace_headers() -> dict[str, str]:
 
 def context_from_headers(headers: Mapping[str, str] | None) -> Context:
     return propagate.extract(dict(headers or {}))
+
+
+class TraceIds(logging.Filter):
+    """Adds the current span's `trace_id` and `span_id` (hex, as OTLP back ends show them) to every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = trace.get_current_span().get_span_context()
+        record.trace_id = f"{context.trace_id:032x}" if context.is_valid else None
+        record.span_id = f"{context.span_id:016x}" if context.is_valid else None
+        return True
+
+
+def log_handler(service_name: str, log_format: LogFormat) -> logging.Handler:
+    """A stderr handler: JSON lines (time, level, logger, message, service, trace and span ids) or plain text."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(TraceIds())
+    if log_format == "json":
+        handler.setFormatter(
+            JsonFormatter(
+                "{asctime}{levelname}{name}{message}{trace_id}{span_id}",
+                style="{",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                static_fields={"service": service_name},
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(trace_id)s] %(message)s"))
+    return handler
+
+
+def configure_logging(service_name: str, log_format: LogFormat, level: str = "INFO") -> None:
+    """The process's logging, once at start (`python -m <service>`; tests keep pytest's)."""
+    root = logging.getLogger()
+    root.handlers[:] = [log_handler(service_name, log_format)]
+    root.setLevel(level)

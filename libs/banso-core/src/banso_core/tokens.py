@@ -7,9 +7,8 @@ issuing organization's public key, taken from the federation registry; no passwo
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,13 +86,20 @@ class TokenIssuer:
 class TokenVerifier:
     """Checks tokens against the public keys of the organizations it knows."""
 
-    def __init__(self, public_keys: Mapping[str, Ed25519PublicKey]) -> None:
-        self.public_keys = dict(public_keys)
+    def __init__(self, public_keys: Mapping[str, Ed25519PublicKey | Sequence[Ed25519PublicKey]]) -> None:
+        self.public_keys = {
+            org: (keys,) if isinstance(keys, Ed25519PublicKey) else tuple(keys) for org, keys in public_keys.items()
+        }
 
     @classmethod
     def from_registry(cls, registry: Path | None, **own: Ed25519PublicKey) -> TokenVerifier:
-        keys = dict(read_registry_keys(registry)) if registry is not None else {}
-        keys.update(own)
+        keys: dict[str, Sequence[Ed25519PublicKey]] = {}
+        if registry is not None:
+            from banso_core.registry import load_registry
+
+            keys = {org.id: org.public_keys for org in load_registry(registry).organizations}
+        for org, key in own.items():
+            keys[org] = (key, *keys.get(org, ()))
         return cls(keys)
 
     def verify(self, token: str) -> Principal:
@@ -101,37 +107,33 @@ class TokenVerifier:
             issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
         except jwt.PyJWTError as error:
             raise Unauthenticated(f"the bearer token is malformed ({error})") from None
-        key = self.public_keys.get(issuer) if isinstance(issuer, str) else None
-        if key is None or not isinstance(issuer, str):
+        keys = self.public_keys.get(issuer, ()) if isinstance(issuer, str) else ()
+        if not keys or not isinstance(issuer, str):
             raise Unauthenticated(f"the token was issued by an organization this service does not know ({issuer!r})")
-        try:
-            claims: dict[str, Any] = jwt.decode(
-                token,
-                key,
-                algorithms=[ALGORITHM],
-                audience=AUDIENCE,
-                issuer=issuer,
-                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
-            )
-        except jwt.ExpiredSignatureError:
-            raise Unauthenticated("the token has expired; sign in again") from None
-        except jwt.PyJWTError as error:
-            raise Unauthenticated(f"the token is not valid ({error})") from None
+        claims: dict[str, Any] = {}
+        # During a key rollover the registry lists the organization's old and new keys: either may have signed.
+        for key in keys:
+            try:
+                claims = jwt.decode(
+                    token,
+                    key,
+                    algorithms=[ALGORITHM],
+                    audience=AUDIENCE,
+                    issuer=issuer,
+                    options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+                )
+                break
+            except jwt.InvalidSignatureError:
+                continue
+            except jwt.ExpiredSignatureError:
+                raise Unauthenticated("the token has expired; sign in again") from None
+            except jwt.PyJWTError as error:
+                raise Unauthenticated(f"the token is not valid ({error})") from None
+        else:
+            raise Unauthenticated("the token is not valid (its signature matches none of the organization's keys)")
         if claims.get("org") != issuer or not isinstance(claims.get("staff"), int):
             raise Unauthenticated("the token's claims are incomplete")
         return Principal(org=issuer, staff=claims["staff"], role=str(claims.get("role")), name=str(claims.get("name")))
-
-
-def read_registry_keys(registry: Path) -> dict[str, Ed25519PublicKey]:
-    """Public keys by organization from the federation registry (JSON: {"organizations": [{id, public_key}, …]})."""
-    document = json.loads(registry.read_text(encoding="utf-8"))
-    keys: dict[str, Ed25519PublicKey] = {}
-    for entry in document.get("organizations", []):
-        key = serialization.load_pem_public_key(entry["public_key"].encode())
-        if not isinstance(key, Ed25519PublicKey):
-            raise ValueError(f"the registry's key for {entry['id']} is not an Ed25519 public key")
-        keys[entry["id"]] = key
-    return keys
 
 
 def bearer_token(authorization: str | None) -> str:

@@ -298,3 +298,20 @@ class KgiCondition(LabelledCode):
     )
     succession_done_or_executing = "succession_done_or_executing", "事業承継を完了または実行段階に移した企業割合"
     sales_increased = "sales_increased", "売上高が増加した企業割合"
+
+
+class NoticeKind(LabelledCode):
+    """お知らせの種類: an official notice of the prefecture, or a post by any member of staff."""
+
+    official = "official", "県からのお知らせ"
+    post = "post", "投稿"
+
+
+class NoticeCategory(LabelledCode):
+    """お知らせのカテゴリ."""
+
+    subsidy_loan = "subsidy_loan", "補助金・融資"
+    disaster_support = "disaster_support", "災害支援"
+    seminar = "seminar", "セミナー・研修"
+    system_change = "system_change", "制度改正"
+    other = "other", "その他"

@@ -11,7 +11,10 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from banso_core.db import Database
 from banso_core.errors import install_http_error_handlers
+from banso_core.federation import MemberOrganizations, MemberStaffInterceptor
+from banso_core.japanese import warm_up
 from banso_core.messaging import NatsLink, stop_gracefully
+from banso_core.metrics import install_metrics, observe
 from banso_core.service import health_router, start_grpc_server
 from banso_core.telemetry import configure_tracing
 from exchange import grpc_server
@@ -19,6 +22,10 @@ from exchange.config import ExchangeSettings
 from exchange.db import MIGRATIONS
 from exchange.goal_summary.endpoints import router as goal_summary_router
 from exchange.goal_summary.events import GoalSummaryConsumer
+from exchange.inquiry.endpoints import router as inquiry_router
+from exchange.inquiry.events import InquiryRelay, InquiryReplyConsumer
+from exchange.similar_alert.events import SimilarGoalWatcher
+from exchange.similar_alert.service import AlertPolicy
 
 
 def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
@@ -27,29 +34,49 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        members = MemberOrganizations.from_registry(settings.federation_registry)
+        warm_up()
         database = await Database.open(settings.database_url, migrations=MIGRATIONS)
         nats = NatsLink(settings.nats_url, name="exchange")
         await nats.start()
-        consumer = GoalSummaryConsumer(database, nats, settings.consumer_name, settings.consumer_batch_size)
+        policy = AlertPolicy(settings.similar_alert_threshold, settings.similar_alerts_per_staff_per_day)
+        watcher = SimilarGoalWatcher(database, nats, policy)
+        watcher_task = asyncio.create_task(watcher.run(), name="exchange-similar-goals")
+        consumer = GoalSummaryConsumer(
+            database, nats, settings.consumer_name, settings.consumer_batch_size, watcher.goals_stored
+        )
         consumer_task = asyncio.create_task(consumer.run(), name="exchange-goal-summaries")
+        inquiry_relay = InquiryRelay(database, nats, settings.inquiry_relay_poll_seconds)
+        inquiry_relay_task = asyncio.create_task(inquiry_relay.run(), name="exchange-inquiry-relay")
+        replies = InquiryReplyConsumer(database, nats, settings.inquiry_consumer_name)
+        replies_task = asyncio.create_task(replies.run(), name="exchange-inquiry-replies")
         grpc, grpc_port = await start_grpc_server(
             settings.http_host,
             settings.grpc_port,
-            grpc_server.registrations(database),
+            grpc_server.registrations(database, members),
             grpc_server.SERVICE_NAMES,
+            [MemberStaffInterceptor(members, set(grpc_server.SERVICE_NAMES))],
         )
         app.state.database, app.state.nats, app.state.grpc_port = database, nats, grpc_port
+        observe(app, consumers=[consumer.consumer, replies.consumer])
+        app.state.members = members
+        app.state.similar_goals = watcher
         try:
             yield
         finally:
             await grpc.stop(grace=2)
             await stop_gracefully(consumer_task, consumer.stop)
+            await stop_gracefully(watcher_task, watcher.stop)
+            await stop_gracefully(replies_task, replies.stop)
+            await stop_gracefully(inquiry_relay_task, inquiry_relay.stop)
             await nats.close()
             await database.close()
 
     app = FastAPI(title="Bansō exchange — 目標の共有", version="0.1.0", lifespan=lifespan)
     install_http_error_handlers(app)
     app.include_router(health_router())
+    install_metrics(app)
     app.include_router(goal_summary_router)
+    app.include_router(inquiry_router)
     FastAPIInstrumentor.instrument_app(app)
     return app

@@ -2,5 +2,7 @@
 
 from exchange.db import Base
 from exchange.goal_summary.models import SharedGoal
+from exchange.inquiry.models import Inquiry, InquiryMessage
+from exchange.similar_alert.models import SimilarGoalPair
 
-__all__ = ["Base", "SharedGoal"]
+__all__ = ["Base", "Inquiry", "InquiryMessage", "SharedGoal", "SimilarGoalPair"]

@@ -12,7 +12,9 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from banso_core.db import Database
 from banso_core.errors import install_http_error_handlers
-from banso_core.messaging import NatsLink, stop_gracefully
+from banso_core.messaging import GOALS_STREAM, INQUIRIES_STREAM, OUTCOMES_STREAM, NatsLink, stop_gracefully
+from banso_core.metrics import install_metrics, observe
+from banso_core.outbox import OutboxRelay
 from banso_core.service import health_router, start_grpc_server
 from banso_core.telemetry import configure_tracing
 from banso_core.tokens import TokenIssuer, TokenVerifier, load_or_create_signing_key
@@ -28,11 +30,18 @@ from org_records.config import OrgRecordsSettings
 from org_records.db import MIGRATIONS
 from org_records.financials.endpoints import router as financials_router
 from org_records.goal.endpoints import router as goal_router
+from org_records.inbox.endpoints import router as inbox_router
+from org_records.inbox.events import InquiryQuestionConsumer
+from org_records.inbox.service import inbox_service
+from org_records.notice_feed.endpoints import router as notice_feed_router
+from org_records.notice_feed.events import NoticeFeedConsumer
 from org_records.org import OrgIdentity
 from org_records.organization.endpoints import router as organization_router
 from org_records.organization.service import organization_service
-from org_records.outbox.relay import OutboxRelay
+from org_records.outbox.repository import OutboxRepository
 from org_records.outcome.endpoints import router as outcome_router
+from org_records.outcome_record.endpoints import router as outcome_record_router
+from org_records.outcome_record.worker import OutcomeRecordWorker
 from org_records.period_lock.endpoints import router as period_lock_router
 from org_records.plan.endpoints import router as plan_router
 from org_records.policy_support.endpoints import router as policy_support_router
@@ -43,6 +52,7 @@ from org_records.support_session.endpoints import router as support_session_rout
 from org_records.task.endpoints import router as task_router
 from org_records.transfer.endpoints import router as transfer_router
 from org_records.transfer.service import ImportJobs
+from org_records.web.endpoints import install_web
 
 
 def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
@@ -53,6 +63,7 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
         org_name=settings.org_name,
         org_kind=settings.org_kind,
         sharing_secret=settings.sharing_secret.get_secret_value().encode(),
+        k_anonymity=settings.k_anonymity,
     )
 
     passwords.use(settings.password_cost)
@@ -74,11 +85,24 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
         relay = OutboxRelay(
             database,
             nats,
-            settings.org_id,
+            OutboxRepository(),
+            message_id_prefix=settings.org_id,
             batch_size=settings.relay_batch_size,
             poll_seconds=settings.relay_poll_seconds,
+            streams=(GOALS_STREAM, OUTCOMES_STREAM, INQUIRIES_STREAM),
         )
         relay_task = asyncio.create_task(relay.run(), name=f"outbox-relay-{settings.org_id}")
+        notice_feed = NoticeFeedConsumer(database, nats, settings.org_id)
+        notice_feed_task = asyncio.create_task(notice_feed.run(), name=f"notice-feed-{settings.org_id}")
+        inquiries = InquiryQuestionConsumer(database, nats, org, inbox_service.receive)
+        inquiries_task = asyncio.create_task(inquiries.run(), name=f"inquiries-{settings.org_id}")
+        outcome_records = OutcomeRecordWorker(
+            database,
+            org,
+            poll_seconds=settings.relay_poll_seconds,
+            gather_seconds=settings.outcome_records_gather_seconds,
+        )
+        outcome_records_task = asyncio.create_task(outcome_records.run(), name=f"outcome-records-{settings.org_id}")
         audit_trail = AuditTrail(database)
         audit_task = asyncio.create_task(audit_trail.run(), name="audit-trail")
         app.state.audit_trail = audit_trail
@@ -90,6 +114,8 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
             [AccessInterceptor(database, org, verifier, set(grpc_server.SERVICE_NAMES), audit_trail)],
         )
         app.state.database, app.state.nats, app.state.relay = database, nats, relay
+        observe(app, outbox=relay.outbox, consumers=[notice_feed.consumer, inquiries.consumer])
+        app.state.outcome_records = outcome_records
         app.state.grpc_port = grpc_port
         try:
             yield
@@ -97,7 +123,10 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
             await app.state.import_jobs.close()
             await grpc.stop(grace=2)
             await stop_gracefully(audit_task, audit_trail.stop)
+            await stop_gracefully(outcome_records_task, outcome_records.stop)
             await stop_gracefully(relay_task, relay.stop)
+            await stop_gracefully(notice_feed_task, notice_feed.stop)
+            await stop_gracefully(inquiries_task, inquiries.stop)
             await nats.close()
             await database.close()
 
@@ -112,6 +141,7 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
     app.state.import_jobs = ImportJobs(max_rows=settings.import_max_rows)
     install_http_error_handlers(app)
     app.include_router(health_router())
+    install_metrics(app)
     app.include_router(auth_router)
     app.include_router(audit_router, dependencies=[Depends(admin_only)])
     for router in (staff_router, organization_router, period_lock_router):
@@ -126,9 +156,13 @@ def create_app(settings: OrgRecordsSettings | None = None) -> FastAPI:
         financials_router,
         policy_support_router,
         outcome_router,
+        outcome_record_router,
         plan_router,
         report_router,
+        notice_feed_router,
+        inbox_router,
     ):
         app.include_router(router, dependencies=[Depends(staff_access)])
+    install_web(app)
     FastAPIInstrumentor.instrument_app(app)
     return app

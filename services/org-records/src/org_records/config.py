@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from banso_core.settings import ServiceSettings
@@ -25,15 +25,21 @@ class OrgRecordsSettings(ServiceSettings):
     org_kind: OrgKind = OrgKind.cci
     sharing_secret: SecretStr = SecretStr("change-me-per-organization")
     """Key of the HMACs that make goal_ref and staff handles opaque; never leaves the organization."""
+    k_anonymity: Annotated[int, Field(ge=1, le=100)] = 3
+    """k of sharing-policy.md §3: every published (事業形態, 業種中分類, 従業員帯) fits at least k businesses of the
+    register; descriptions are generalised until they do. Changing it takes effect for goals published after."""
     relay_batch_size: int = 500
     """Outbox rows published per relay round."""
     relay_poll_seconds: float = 1.0
     """How often the relay looks for rows when nothing wakes it (rows written by another process)."""
+    outcome_records_gather_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+    """How long the outcome-record worker lets marks gather after a write wakes it, so that a burst of writes is
+    recomputed in one round (analytics counts quarters: a second's delay costs nothing)."""
     signing_key_path: Path | None = None
     """Ed25519 private key (PEM) that signs staff tokens; created when missing. Unset: a new key per start."""
     federation_registry: Path | None = None
-    """Federation registry (JSON) with the organizations' public keys, so that tokens of other organizations are
-    recognised and refused with 403 rather than 401."""
+    """Federation registry (`deploy/federation.toml`, or the older JSON form) with the organizations' public keys,
+    so that tokens of other organizations are recognised and refused with 403 rather than 401."""
     token_ttl_minutes: int = 30
     """Lifetime of a staff token."""
     bootstrap_admin_login: str | None = None
@@ -48,3 +54,11 @@ class OrgRecordsSettings(ServiceSettings):
     """Largest file an import accepts (413 beyond)."""
     import_max_rows: int = 20_000
     """Most data rows (all sheets together) one import accepts; larger registers are imported in parts."""
+    exchange_url: str = "http://127.0.0.1:8200"
+    """The exchange's REST base, which the web UI calls with the signed-in staff's token (検索・問い合わせ)."""
+    notices_url: str = "http://127.0.0.1:8400"
+    """The notices service's REST base, for the web UI's お知らせ."""
+    analytics_url: str = "http://127.0.0.1:8300"
+    """The analytics service's REST base, for the web UI's 集計表 and charts."""
+    web_secure_cookies: bool = True
+    """Marks the web UI's cookies Secure (sent over HTTPS only; browsers also accept them on localhost)."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass, field
@@ -8,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from banso_core.vocabulary import OrgKind
+from org_records.sharing.anonymity import DEFAULT_K
 from org_records.sharing.register import RegisterScrubber
 
 
@@ -19,11 +21,15 @@ class OrgIdentity:
     org_name: str
     org_kind: OrgKind
     sharing_secret: bytes
+    k_anonymity: int = DEFAULT_K
+    """k of sharing-policy.md §3: how many businesses of the register a published description must fit."""
     register_scrubber: RegisterScrubber = field(default_factory=RegisterScrubber, compare=False, repr=False)
 
-    def opaque_ref(self, kind: str, internal_id: int) -> str:
-        """A stable keyed hash of an internal id: unlinkable without the secret, never the id itself."""
-        digest = hmac.new(self.sharing_secret, f"{kind}:{internal_id}".encode(), hashlib.sha256)
+    def opaque_ref(self, kind: str, internal_id: int, created_at: dt.datetime) -> str:
+        """A stable keyed hash of a record: unlinkable without the secret, never the id itself. The creation time
+        is part of it because SQLite hands a deleted row's id to the next row; the pair is never reused."""
+        created = created_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        digest = hmac.new(self.sharing_secret, f"{kind}:{internal_id}:{created}".encode(), hashlib.sha256)
         return digest.hexdigest()[:32]
 
 

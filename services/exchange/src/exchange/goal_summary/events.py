@@ -3,30 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
-from opentelemetry import trace
-from opentelemetry.trace import SpanKind
 
 from banso.events.v1 import goal_summary_pb2
 from banso_core.db import Database
-from banso_core.messaging import GOALS_STREAM, NatsLink, PullConsumer, dead_letter, org_of_subject
-from banso_core.telemetry import context_from_headers
+from banso_core.messaging import (
+    GOALS_STREAM,
+    DurableConsumer,
+    NatsLink,
+    Undeliverable,
+    decoded_batch,
+    goal_subject,
+    org_of_subject,
+    purge_all_but_newest,
+)
 from banso_core.text import has_control_characters
 from exchange.goal_summary.service import IncomingSummary, goal_summary_service
-
-log = logging.getLogger(__name__)
-tracer = trace.get_tracer(__name__)
 
 MAX_TEXT_LENGTH = 400
 MAX_REF_LENGTH = 64
 MAX_VERSION = 2**63 - 1
 
 
-class UndeliverableSummary(ValueError):
+class UndeliverableSummary(Undeliverable):
     """A message that no retry can make valid; it goes to the dead-letter stream with this reason."""
 
 
@@ -89,49 +91,32 @@ def decode_goal_summary(subject: str, data: bytes) -> IncomingSummary:
     )
 
 
-class GoalSummaryConsumer:
-    def __init__(self, database: Database, nats: NatsLink, durable: str, batch_size: int) -> None:
-        self.database = database
-        self.nats = nats
-        self.consumer = PullConsumer(
-            link=nats,
-            stream=GOALS_STREAM,
-            durable=durable,
-            filter_subject="banso.goals.>",
-            handle_batch=self.handle_batch,
-            batch_size=batch_size,
+class GoalSummaryConsumer(DurableConsumer):
+    def __init__(
+        self,
+        database: Database,
+        nats: NatsLink,
+        durable: str,
+        batch_size: int,
+        goals_stored: Callable[[list[tuple[str, str]]], None] | None = None,
+    ) -> None:
+        self.goals_stored = goals_stored
+        """Told, after each commit, which shared goals were stored (the similar-goal watcher)."""
+        super().__init__(
+            database, nats, stream=GOALS_STREAM, durable=durable, filter_subject="banso.goals.>", batch_size=batch_size
         )
-
-    async def run(self) -> None:
-        await self.consumer.run()
-
-    def stop(self) -> None:
-        self.consumer.stop()
 
     async def handle_batch(self, msgs: Sequence[Msg]) -> None:
         js = await self.nats.jetstream()
-        summaries: list[IncomingSummary] = []
-        spans = []
-        for msg in msgs:
-            span = tracer.start_span(
-                "exchange.consume",
-                context=context_from_headers(msg.headers),
-                kind=SpanKind.CONSUMER,
-                attributes={"messaging.destination.name": msg.subject},
-            )
-            spans.append(span)
-            try:
-                summaries.append(decode_goal_summary(msg.subject, msg.data))
-            except UndeliverableSummary as error:
-                log.warning("dead-lettering %s: %s", msg.subject, error)
-                span.set_attribute("banso.dead_letter_reason", str(error))
-                await dead_letter(js, msg, str(error))
-        try:
+        async with decoded_batch(js, msgs, decode_goal_summary, "exchange.consume") as decoded:
+            summaries = [summary for _, summary in decoded]
             async with self.database.session() as session:
                 await goal_summary_service.ingest(session, summaries)
                 await session.commit()
-        finally:
-            for span in spans:
-                span.end()
         for msg in msgs:
             await msg.ack()
+        # Only after the commit: the exchange no longer shows them, and now the stream no longer holds them.
+        for subject in {goal_subject(s.org_id, s.goal_ref) for s in summaries if s.withdrawn}:
+            await purge_all_but_newest(js, GOALS_STREAM, subject)
+        if self.goals_stored is not None:
+            self.goals_stored(list(dict.fromkeys(s.key for s in summaries if not s.withdrawn)))

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, Index, String
+from sqlalchemy import BigInteger, Boolean, Date, Index, String, Text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from banso_core.db import UtcDateTime, utc_now
@@ -36,3 +37,12 @@ class SharedGoal(Base):
     status: Mapped[str] = mapped_column(String(20), default="")
     achieved_on: Mapped[dt.date | None] = mapped_column(Date)
     ingested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    # The search index's input (analysis.py), in the form each database indexes. SQLite: the four term lists,
+    # which the FTS5 table `shared_goal_fts` indexes through triggers. PostgreSQL: one weighted tsvector
+    # (words A, synonyms B, labels C, bigrams D) under a GIN index; the term lists stay empty there.
+    search_words: Mapped[str] = mapped_column(Text, default="")
+    search_synonyms: Mapped[str] = mapped_column(Text, default="")
+    search_labels: Mapped[str] = mapped_column(Text, default="")
+    search_bigrams: Mapped[str] = mapped_column(Text, default="")
+    search_vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))

@@ -13,12 +13,15 @@ from org_records.business.models import Business
 from org_records.business.repository import BusinessRepository
 from org_records.business.schemas import BusinessFields, BusinessPatch
 from org_records.org import OrgIdentity
+from org_records.outcome_record.service import outcome_record_service
 from org_records.pagination import Page, PageRequest
 from org_records.sharing.service import sharing_service
 from org_records.staff.repository import StaffRepository
 
 # What a goal summary carries of its business (sharing-policy.md §1): a change to one of these reshares its goals.
 SHARED_BUSINESS_FIELDS = frozenset({"sharing_consent", "business_form", "jsic_major", "jsic_middle", "employees"})
+# What k-anonymity counts (sharing-policy.md §3): a change to one of these may move other businesses' descriptors.
+PROFILE_FIELDS = frozenset({"business_form", "jsic_major", "jsic_middle", "employees"})
 # What the goal-text scrubber looks for.
 IDENTITY_FIELDS = frozenset(
     {"name", "name_kana", "representative", "address", "phone", "fax", "email", "website", "corporate_number"}
@@ -32,8 +35,10 @@ class BusinessService:
 
     async def create(self, session: AsyncSession, fields: BusinessFields, org: OrgIdentity) -> Business:
         await self._check_staff(session, fields.staff_id)
-        with _external_code_unique(fields):
-            business = await self.businesses.add(session, Business(**fields.model_dump()))
+        async with sharing_service.register_change(session, org, {fields.jsic_major}):
+            with _external_code_unique(fields):
+                business = await self.businesses.add(session, Business(**fields.model_dump()))
+        await outcome_record_service.register_changed(session, {fields.jsic_major})
         org.register_scrubber.register_changed()
         return business
 
@@ -68,24 +73,32 @@ class BusinessService:
         await self._check_staff(session, fields.staff_id)
         current = BusinessFields.model_validate(business, from_attributes=True).model_dump()
         changed = {name for name, value in fields.model_dump().items() if current[name] != value}
-        for name, value in fields.model_dump().items():
-            setattr(business, name, value)
-        business.version += 1
-        business.updated_at = utc_now()
-        with _external_code_unique(fields):
-            await session.flush()
+        async with sharing_service.register_change(
+            session, org, {business.jsic_major, fields.jsic_major} if changed & PROFILE_FIELDS else ()
+        ) as republished:
+            for name, value in fields.model_dump().items():
+                setattr(business, name, value)
+            business.version += 1
+            business.updated_at = utc_now()
+            with _external_code_unique(fields):
+                await session.flush()
         if changed & IDENTITY_FIELDS:
             org.register_scrubber.register_changed()
-        if changed & SHARED_BUSINESS_FIELDS:
+        if changed & SHARED_BUSINESS_FIELDS and business.id not in republished:
             # Withdrawing consent tombstones every shared goal; a profile change republishes them.
             await sharing_service.reshare_goals_of(session, business, org, business.updated_at)
+        await outcome_record_service.business_changed(
+            session, business.id, changed, {current["jsic_major"], fields.jsic_major}
+        )
         return business
 
     async def delete(self, session: AsyncSession, business_id: int, org: OrgIdentity) -> None:
         """Deleting a business deletes its goals, tasks and sessions; every goal's summary is withdrawn."""
         business = await self.get(session, business_id)
         await sharing_service.withdraw_goals_of(session, business, org, utc_now())
-        await self.businesses.delete(session, business)
+        async with sharing_service.register_change(session, org, {business.jsic_major}):
+            await self.businesses.delete(session, business)
+        await outcome_record_service.business_changed(session, business_id, None, {business.jsic_major})
         org.register_scrubber.register_changed()
 
     async def _check_staff(self, session: AsyncSession, staff_id: int | None) -> None:

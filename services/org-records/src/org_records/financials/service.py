@@ -11,6 +11,7 @@ from org_records.financials.models import QuarterlyFinancials
 from org_records.financials.repository import FinancialsRepository
 from org_records.financials.schemas import FinancialsFields
 from org_records.fiscal import FiscalQuarter
+from org_records.outcome_record.service import outcome_record_service
 from org_records.period_lock.service import fiscal_quarter, period_lock_service
 
 
@@ -41,6 +42,7 @@ class FinancialsService:
             current = "absent" if stored is None else f"at version {stored.version}"
             raise VersionConflict(f"{period.label} of business {business_id} is {current}, not {expected_version}")
         values = fields.model_dump(include=set(FinancialsFields.model_fields))
+        await outcome_record_service.figures_changed(session, business_id, period.fiscal_year, period.quarter)
         if stored is None:
             row = QuarterlyFinancials(
                 business_id=business_id, fiscal_year=period.fiscal_year, quarter=period.quarter, **values
@@ -80,6 +82,7 @@ class FinancialsService:
         if expected_version is not None and stored.version != expected_version:
             raise VersionConflict(f"the figures are at version {stored.version}, not {expected_version}")
         await self.figures.delete(session, stored)
+        await outcome_record_service.figures_changed(session, business_id, stored.fiscal_year, stored.quarter)
 
     def _refuse_actuals_before_the_quarter(self, period: FiscalQuarter, fields: FinancialsFields) -> None:
         actuals = fields.actual_figures_given()

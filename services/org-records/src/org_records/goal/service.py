@@ -10,6 +10,7 @@ from org_records.goal.models import Goal
 from org_records.goal.repository import GoalRepository
 from org_records.goal.schemas import GoalFields, GoalPatch
 from org_records.org import OrgIdentity
+from org_records.outcome_record.service import outcome_record_service
 from org_records.pagination import Page, PageRequest
 from org_records.sharing.service import sharing_service
 from org_records.staff.models import Staff
@@ -29,6 +30,7 @@ class GoalService:
             session, Goal(business_id=business.id, **(fields.model_dump() | {"staff_id": staff_id}))
         )
         await sharing_service.publish_goal(session, goal, business, staff, org)
+        await outcome_record_service.goal_changed(session, business.id)
         return goal
 
     async def get(self, session: AsyncSession, goal_id: int) -> Goal:
@@ -68,12 +70,14 @@ class GoalService:
         await session.flush()
         business = await business_service.get(session, goal.business_id)
         await sharing_service.publish_goal(session, goal, business, staff, org)
+        await outcome_record_service.goal_changed(session, business.id)
         return goal
 
     async def delete(self, session: AsyncSession, goal_id: int, org: OrgIdentity) -> None:
         goal = await self.get(session, goal_id)
         await sharing_service.withdraw_goal(session, goal, org, utc_now())
         await self.goals.delete(session, goal)
+        await outcome_record_service.goal_changed(session, goal.business_id)
 
     async def _staff(self, session: AsyncSession, staff_id: int | None) -> Staff | None:
         if staff_id is None:

@@ -10,6 +10,7 @@ from org_records.business.service import business_service
 from org_records.outcome.models import OutcomeEvent
 from org_records.outcome.repository import OutcomeRepository
 from org_records.outcome.schemas import OutcomeFields, OutcomePatch
+from org_records.outcome_record.service import outcome_record_service
 
 
 class OutcomeService:
@@ -19,7 +20,9 @@ class OutcomeService:
     async def create(self, session: AsyncSession, business_id: int, fields: OutcomeFields) -> OutcomeEvent:
         await business_service.get(session, business_id)
         await self._check_goal(session, business_id, fields.goal_id)
-        return await self.records.add(session, OutcomeEvent(business_id=business_id, **fields.model_dump()))
+        record = await self.records.add(session, OutcomeEvent(business_id=business_id, **fields.model_dump()))
+        await outcome_record_service.days_changed(session, business_id, record.occurred_on)
+        return record
 
     async def get(self, session: AsyncSession, outcome_id: int) -> OutcomeEvent:
         record = await self.records.get(session, outcome_id)
@@ -41,16 +44,20 @@ class OutcomeService:
         changes = patch.model_dump(exclude_unset=True, exclude={"version"})
         merged = OutcomeFields.model_validate(current | changes).model_dump()
         await self._check_goal(session, record.business_id, merged["goal_id"])
+        occurred_before = record.occurred_on
         if any(getattr(record, name) != value for name, value in merged.items()):
             for name, value in merged.items():
                 setattr(record, name, value)
             record.version += 1
             record.updated_at = utc_now()
             await session.flush()
+            await outcome_record_service.days_changed(session, record.business_id, occurred_before, record.occurred_on)
         return record
 
     async def delete(self, session: AsyncSession, outcome_id: int) -> None:
-        await self.records.delete(session, await self.get(session, outcome_id))
+        record = await self.get(session, outcome_id)
+        await self.records.delete(session, record)
+        await outcome_record_service.days_changed(session, record.business_id, record.occurred_on)
 
     async def _check_goal(self, session: AsyncSession, business_id: int, goal_id: int | None) -> None:
         if goal_id is not None and await self.records.goal_of_business(session, business_id, goal_id) is None:

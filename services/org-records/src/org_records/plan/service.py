@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from banso_core.db import utc_now
 from banso_core.errors import NotFound, VersionConflict
+from org_records.outcome_record.service import outcome_record_service
 from org_records.plan.models import Plan, PlanKgi, PlanKpi, PlanKpiTarget, PlanTheme
 from org_records.plan.repository import PlanRepository
 from org_records.plan.schemas import PlanFields
@@ -33,6 +34,7 @@ class PlanService:
         plan = Plan(themes=[], kpis=[], kgis=[])
         _set_parts(plan, fields)
         await self.plans.add(session, plan)
+        await outcome_record_service.register_changed(session)
         return await self.get(session, plan.id)
 
     async def get(self, session: AsyncSession, plan_id: int) -> Plan:
@@ -56,6 +58,7 @@ class PlanService:
         plan.updated_at = utc_now()
         await session.flush()
         session.expire(plan)
+        await outcome_record_service.register_changed(session)
         return await self.get(session, plan_id)
 
     async def delete(self, session: AsyncSession, plan_id: int, version: int | None = None) -> None:
@@ -63,6 +66,7 @@ class PlanService:
         if version is not None and version != plan.version:
             raise VersionConflict(f"plan {plan_id} is at version {plan.version}, not {version}")
         await self.plans.delete(session, plan)
+        await outcome_record_service.register_changed(session)
 
 
 plan_service = PlanService()

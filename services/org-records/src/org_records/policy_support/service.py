@@ -8,6 +8,7 @@ from banso_core.db import utc_now
 from banso_core.errors import NotFound, VersionConflict
 from banso_core.vocabulary import PolicySupportResult
 from org_records.business.service import business_service
+from org_records.outcome_record.service import outcome_record_service
 from org_records.policy_support.models import PolicySupport
 from org_records.policy_support.repository import PolicySupportRepository
 from org_records.policy_support.schemas import DECIDED, PolicySupportFields, PolicySupportPatch
@@ -19,7 +20,9 @@ class PolicySupportService:
 
     async def create(self, session: AsyncSession, business_id: int, fields: PolicySupportFields) -> PolicySupport:
         await business_service.get(session, business_id)
-        return await self.records.add(session, PolicySupport(business_id=business_id, **fields.model_dump()))
+        record = await self.records.add(session, PolicySupport(business_id=business_id, **fields.model_dump()))
+        await outcome_record_service.days_changed(session, business_id, record.applied_on, record.decided_on)
+        return record
 
     async def get(self, session: AsyncSession, policy_support_id: int) -> PolicySupport:
         record = await self.records.get(session, policy_support_id)
@@ -48,16 +51,22 @@ class PolicySupportService:
         if result is not None and result not in DECIDED:
             changes.setdefault("decided_on", None)
         merged = PolicySupportFields.model_validate(current | changes).model_dump()
+        days_before = (record.applied_on, record.decided_on)
         if any(getattr(record, name) != value for name, value in merged.items()):
             for name, value in merged.items():
                 setattr(record, name, value)
             record.version += 1
             record.updated_at = utc_now()
             await session.flush()
+            await outcome_record_service.days_changed(
+                session, record.business_id, *days_before, record.applied_on, record.decided_on
+            )
         return record
 
     async def delete(self, session: AsyncSession, policy_support_id: int) -> None:
-        await self.records.delete(session, await self.get(session, policy_support_id))
+        record = await self.get(session, policy_support_id)
+        await self.records.delete(session, record)
+        await outcome_record_service.days_changed(session, record.business_id, record.applied_on, record.decided_on)
 
 
 policy_support_service = PolicySupportService()

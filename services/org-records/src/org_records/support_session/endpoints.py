@@ -39,6 +39,16 @@ async def list_support_sessions(
     return SupportSessionList(items=[support_session_out(record) for record in records], total=total)
 
 
+@router.get("/sessions/latest", response_model=SupportSessionList)
+async def latest_support_sessions(
+    session: DbSession,
+    business_id: Annotated[list[int], Query(max_length=500, description="事業者 (repeat the parameter)")] = [],  # noqa: B006
+) -> SupportSessionList:
+    """最終接触: the newest session of each business named, by 実施日 (none for a business without sessions)."""
+    records = await support_session_service.latest_of_businesses(session, business_id)
+    return SupportSessionList(items=[support_session_out(record) for record in records], total=len(records))
+
+
 @router.get("/sessions", response_model=PageOut[SupportSessionOut])
 async def list_all_support_sessions(
     session: DbSession,

@@ -48,6 +48,30 @@ class SupportSessionRepository:
         )
         return (await session.scalars(query)).all(), total
 
+    async def latest_of_businesses(
+        self, session: AsyncSession, business_ids: Sequence[int]
+    ) -> Sequence[SupportSession]:
+        """The newest session (by 実施日, then id) of each of the businesses, in one query."""
+        if not business_ids:
+            return []
+        newest_first = (SupportSession.held_on.desc(), SupportSession.id.desc())
+        ranked = (
+            select(
+                SupportSession.id,
+                func.row_number().over(partition_by=SupportSession.business_id, order_by=newest_first).label("rank"),
+            )
+            .where(SupportSession.business_id.in_(business_ids))
+            .subquery()
+        )
+        query = (
+            select(SupportSession)
+            .join(ranked, ranked.c.id == SupportSession.id)
+            .where(ranked.c.rank == 1)
+            .options(selectinload(SupportSession.goals))
+            .order_by(SupportSession.business_id)
+        )
+        return (await session.scalars(query)).all()
+
     async def page(
         self, session: AsyncSession, request: PageRequest, *, business_id: int | None, staff_id: int | None
     ) -> Page[SupportSession]:

@@ -8,6 +8,7 @@ from banso_core.db import utc_now
 from banso_core.errors import InvalidInput, NotFound, VersionConflict
 from org_records.business.service import business_service
 from org_records.goal.models import Goal
+from org_records.outcome_record.service import outcome_record_service
 from org_records.pagination import Page, PageRequest
 from org_records.period_lock.service import period_lock_service
 from org_records.staff.repository import StaffRepository
@@ -28,8 +29,9 @@ class SupportSessionService:
         await self._check_staff(session, staff_id)
         goals = await self._goals(session, business_id, fields.goal_ids)
         values = fields.model_dump(exclude={"goal_ids"}) | {"staff_id": staff_id}
-        record = SupportSession(business_id=business_id, goals=goals, **values)
-        return await self.records.add(session, record)
+        record = await self.records.add(session, SupportSession(business_id=business_id, goals=goals, **values))
+        await outcome_record_service.days_changed(session, business_id, record.held_on)
+        return record
 
     async def get(self, session: AsyncSession, session_id: int) -> SupportSession:
         record = await self.records.get(session, session_id)
@@ -42,6 +44,11 @@ class SupportSessionService:
     ) -> tuple[Sequence[SupportSession], int]:
         await business_service.get(session, business_id)
         return await self.records.list_for_business(session, business_id, limit, offset)
+
+    async def latest_of_businesses(
+        self, session: AsyncSession, business_ids: Sequence[int]
+    ) -> Sequence[SupportSession]:
+        return await self.records.latest_of_businesses(session, sorted(set(business_ids)))
 
     async def page(
         self,
@@ -67,18 +74,21 @@ class SupportSessionService:
         await period_lock_service.ensure_open(session, record.held_on)
         await period_lock_service.ensure_open(session, merged.held_on)
         await self._check_staff(session, merged.staff_id)
+        held_before = record.held_on
         record.goals = await self._goals(session, record.business_id, merged.goal_ids)
         for name, value in merged.model_dump(exclude={"goal_ids"}).items():
             setattr(record, name, value)
         record.version += 1
         record.updated_at = utc_now()
         await session.flush()
+        await outcome_record_service.days_changed(session, record.business_id, held_before, record.held_on)
         return record
 
     async def delete(self, session: AsyncSession, session_id: int) -> None:
         record = await self.get(session, session_id)
         await period_lock_service.ensure_open(session, record.held_on)
         await self.records.delete(session, record)
+        await outcome_record_service.days_changed(session, record.business_id, record.held_on)
 
     async def _goals(self, session: AsyncSession, business_id: int, goal_ids: Sequence[int]) -> list[Goal]:
         goals = await self.records.goals_of_business(session, business_id, goal_ids)

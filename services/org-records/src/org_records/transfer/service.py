@@ -22,6 +22,7 @@ from org_records.goal.models import Goal
 from org_records.goal.schemas import GoalFields, GoalPatch
 from org_records.goal.service import goal_service
 from org_records.org import OrgIdentity
+from org_records.sharing.service import sharing_service
 from org_records.transfer.repository import TransferRepository
 from org_records.transfer.schemas import (
     BUSINESS_CODE,
@@ -289,6 +290,12 @@ class ImportService:
         self, session: AsyncSession, plan: ImportPlan, stored: dict[str, Business], org: OrgIdentity, job: ImportJob
     ) -> ImportSummary:
         """Create or update every row through the business and goal services (so shared goals are published)."""
+        async with sharing_service.register_change(session, org, None):
+            return await self._write_rows(session, plan, stored, org, job)
+
+    async def _write_rows(
+        self, session: AsyncSession, plan: ImportPlan, stored: dict[str, Business], org: OrgIdentity, job: ImportJob
+    ) -> ImportSummary:
         summary = ImportSummary()
         by_code = dict(stored)
         for business_row in plan.businesses:
