@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import nats
 from nats.aio.msg import Msg
+from nats.js.api import StreamSource
 from sqlalchemy.exc import OperationalError
 
 from banso_core.messaging import (
@@ -109,3 +110,40 @@ async def test_a_store_that_is_away_delays_but_never_dead_letters(nats_server):
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_a_poison_message_that_came_through_a_sourced_stream_is_dead_lettered(nats_server):
+    """A sourced stream (an organization's INBOX at a leaf) stamps `Nats-Stream-Source` on each message; the server
+    refuses that header on a publish, so the dead letter must leave it, and the other server headers, behind."""
+    sourced = StreamSpec("TEST_SOURCED", [])
+    broker = await nats.connect(nats_server.url)
+    js = broker.jetstream()
+    await ensure_stream(js, STREAM)
+    await js.add_stream(name=sourced.name, sources=[StreamSource(name=STREAM.name)])
+    await js.publish("test.events.0", b"poison", headers={"traceparent": TRACEPARENT, "Nats-Msg-Id": "poison-0"})
+    await broker.close()
+
+    async def handle(msgs: Sequence[Msg]) -> None:
+        raise ValueError("cannot apply poison")
+
+    link = NatsLink(nats_server.url, "test-consumer")
+    await link.start()
+    consumer = PullConsumer(link, sourced, "test", "test.events.>", handle, fetch_timeout=0.2, max_deliveries=2)
+    task = asyncio.create_task(consumer.run())
+    letters: list[Msg] = []
+    try:
+
+        async def dead_lettered() -> bool:
+            letters[:] = await _dead_letters(nats_server.url)
+            return len(letters) == 1
+
+        await eventually(dead_lettered, what="the sourced poison message in the dead-letter stream")
+    finally:
+        await _stop(link, task)
+    assert letters[0].data == b"poison"
+    assert letters[0].headers["traceparent"] == TRACEPARENT
+    assert not any(name.startswith("Nats-Stream-Source") for name in letters[0].headers)
+    assert "cannot apply poison" in letters[0].headers[DEAD_LETTER_REASON_HEADER]
+
+
+TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"

@@ -155,10 +155,11 @@ class NatsLink:
 
 async def dead_letter(js: JetStreamContext, msg: Msg, reason: str) -> None:
     """Park a message that cannot be processed, with the reason, where operators can see it."""
-    headers = dict(msg.headers or {})
+    # The server's own headers (Nats-Msg-Id, Nats-Expected-…, and Nats-Stream-Source on a message that came through
+    # a sourced stream) would be read as instructions, or refused, on the way into the dead-letter stream.
+    headers = {name: value for name, value in (msg.headers or {}).items() if not name.lower().startswith("nats-")}
     headers[DEAD_LETTER_REASON_HEADER] = reason[:500]
     headers[DEAD_LETTER_SUBJECT_HEADER] = msg.subject
-    headers.pop(MSG_ID_HEADER, None)
     await ensure_stream(js, DEAD_LETTERS_STREAM)
     await js.publish(f"banso.dead.{msg.subject}", msg.data, headers=headers)
 
