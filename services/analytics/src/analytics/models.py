@@ -2,6 +2,6 @@
 
 from analytics.db import Base
 from analytics.goal_summary.models import GoalFact
-from analytics.outcome_record.models import StoredOutcomeRecord
+from analytics.outcome_record.models import OutcomeRecordBatches, StoredOutcomeRecord
 
-__all__ = ["Base", "GoalFact", "StoredOutcomeRecord"]
+__all__ = ["Base", "GoalFact", "OutcomeRecordBatches", "StoredOutcomeRecord"]

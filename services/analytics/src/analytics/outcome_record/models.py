@@ -58,3 +58,13 @@ class StoredOutcomeRecord(Base):
     labor_productivity_yoy_percent: Mapped[float | None] = mapped_column(Float)
     existing_customer_share_change_points: Mapped[float | None] = mapped_column(Float)
     ingested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class OutcomeRecordBatches(Base):
+    """One row counting the committed batches of outcome records, so that a process tells with one small read
+    whether the register it keeps has seen every batch (instead of summing over millions of records)."""
+
+    __tablename__ = "outcome_record_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    committed: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analytics.newest import Incoming, upsert_newest
-from analytics.outcome_record.models import StoredOutcomeRecord
+from analytics.outcome_record.models import OutcomeRecordBatches, StoredOutcomeRecord
 
 KEY = ("org_id", "business_ref", "fiscal_year", "fiscal_quarter")
 
@@ -17,18 +17,19 @@ class OutcomeRecordRepository:
         if records:
             await upsert_newest(session, StoredOutcomeRecord, KEY, records)
 
-    async def fingerprint(self, session: AsyncSession) -> tuple[int, int, int]:
-        """Rows (tombstones included), tombstones, and the sum of the versions modulo 2^31 (see `Fingerprint`)."""
-        rows, withdrawn, versions = (
-            await session.execute(
-                select(
-                    func.count(),
-                    func.coalesce(func.sum(case((StoredOutcomeRecord.withdrawn, 1), else_=0)), 0),
-                    func.coalesce(func.sum(StoredOutcomeRecord.version % 2**31), 0),
-                )
-            )
-        ).one()
-        return int(rows), int(withdrawn), int(versions)
+    async def count_batch(self, session: AsyncSession) -> int:
+        """This batch's number, one more than the last committed batch's (the row stays locked until commit)."""
+        counted = await session.execute(
+            update(OutcomeRecordBatches)
+            .where(OutcomeRecordBatches.id == 1)
+            .values(committed=OutcomeRecordBatches.committed + 1)
+            .returning(OutcomeRecordBatches.committed)
+        )
+        return int(counted.scalar_one())
+
+    async def batches(self, session: AsyncSession) -> int:
+        """How many batches of records have been committed to the store."""
+        return int((await session.execute(select(OutcomeRecordBatches.committed))).scalar_one())
 
     async def every_row(self, session: AsyncSession) -> Sequence[Row[Any]]:
         """Every record, tombstones included, as plain rows (no ORM objects: there may be millions)."""

@@ -18,13 +18,17 @@ class OutcomeRecordService:
         """Apply a batch idempotently: older versions never overwrite newer ones; a tombstone clears the record.
         Once committed, the batch is applied to the register this process keeps in memory too."""
         await self.records.upsert_newest(session, records)
+        if not records:
+            return
+        batch = await self.records.count_batch(session)
         kept = kept_register(session, create=False)
-        if kept is not None and records:
+        if kept is not None:
             newest = newest_per_key(records)
 
             def apply(_: object) -> None:
-                for record in newest:
-                    kept.apply(record.key, record.version, record.withdrawn, record.row)
+                kept.apply_batch(
+                    batch, [(record.key, record.version, record.withdrawn, record.row) for record in newest]
+                )
 
             event.listen(session.sync_session, "after_commit", apply, once=True)
 

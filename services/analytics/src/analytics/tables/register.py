@@ -278,18 +278,6 @@ class RegisterBuilder:
 
 
 RecordKey = tuple[str, str, int, int]
-_VERSION_RESIDUE = 2**31
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """What changes whenever a record is applied: the rows (tombstones included), the tombstones, and the sum of
-    the versions modulo 2^31 (a version only grows). The store computes the same in SQL to tell whether this
-    process's columns still match it."""
-
-    rows: int = 0
-    withdrawn: int = 0
-    versions: int = 0
 
 
 class KeptRegister:
@@ -301,26 +289,20 @@ class KeptRegister:
         self._builder = RegisterBuilder()
         self._rows: dict[RecordKey, int] = {}
         self._versions: dict[RecordKey, tuple[int, bool]] = {}
-        self.fingerprint = Fingerprint()
+        self.batches: int | None = None
+        """The store's count of committed batches that these records include (None: not read from the store)."""
         self._snapshot: Register | None = None
         self.lock = asyncio.Lock()
 
     def clear(self) -> None:
         self._builder, self._rows, self._versions = RegisterBuilder(), {}, {}
-        self.fingerprint, self._snapshot = Fingerprint(), None
+        self.batches, self._snapshot = None, None
 
     def apply(self, key: RecordKey, version: int, withdrawn: bool, record: Any) -> None:
         held = self._versions.get(key)
         if held is not None and (version, withdrawn) <= held:
             return
         self._versions[key] = (version, withdrawn)
-        rows, tombstones, versions = self.fingerprint.rows, self.fingerprint.withdrawn, self.fingerprint.versions
-        if held is None:
-            rows += 1
-        else:
-            tombstones -= held[1]
-            versions -= held[0] % _VERSION_RESIDUE
-        self.fingerprint = Fingerprint(rows, tombstones + withdrawn, versions + version % _VERSION_RESIDUE)
         row = self._rows.pop(key, None)
         if row is not None:
             self._builder.retire(row)
@@ -337,6 +319,14 @@ class KeptRegister:
                 {name: _field(record, name) for name in RELATIVE_FIGURES},
             )
         self._snapshot = None
+
+    def apply_batch(self, batch: int, records: Iterable[tuple[RecordKey, int, bool, Any]]) -> None:
+        """A batch the store has committed as number `batch`: applied when this register holds every batch before
+        it; otherwise the register stays behind the store's count and the next read loads it again."""
+        if self.batches is not None and self.batches == batch - 1:
+            for key, version, withdrawn, record in records:
+                self.apply(key, version, withdrawn, record)
+            self.batches = batch
 
     def register(self) -> Register:
         """The records in force, as columns (built once per change)."""

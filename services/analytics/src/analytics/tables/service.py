@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import astuple
 from typing import Any
 
 import numpy as np
@@ -87,16 +86,18 @@ class TableService:
         self.records = OutcomeRecordRepository()
 
     async def current(self, session: AsyncSession) -> Register:
-        """The records in force, from the register this process keeps: read again from the store only where the
-        store's fingerprint shows records this process has not applied (at start, or written by another)."""
+        """The records in force, from the register this process keeps: read again from the store only when the
+        store counts batches this process has not applied (at start, or written by another process)."""
         kept = kept_register(session)
         assert kept is not None
         async with kept.lock:
-            if await self.records.fingerprint(session) != astuple(kept.fingerprint):
+            committed = await self.records.batches(session)
+            if committed != kept.batches:
                 kept.clear()
                 for row in await self.records.every_row(session):
                     key = (row.org_id, row.business_ref, row.fiscal_year, row.fiscal_quarter)
                     kept.apply(key, row.version, row.withdrawn, row)
+                kept.batches = committed  # the rows were read after the count: they hold at least these batches
             return kept.register()
 
     def list(self) -> list[TableSummary]:
