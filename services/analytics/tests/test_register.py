@@ -19,6 +19,7 @@ from analytics.tables.register import KeptRegister, kept_register
 from analytics.tables.service import compute, table_service
 from banso_core.db import Database
 from banso_core.messaging import outcome_subject
+from banso_core.testing.servers import eventually
 
 from .conftest import KANAZAWA, outcome_record
 
@@ -155,3 +156,25 @@ def test_a_batch_out_of_turn_leaves_the_register_behind_the_store():
     assert kept.batches == 3 and len(kept.register()) == 0
     kept.apply_batch(4, [(("A", "r1", 2025, 1), 1, False, record(2))])
     assert kept.batches == 4 and len(kept.register()) == 1
+
+
+@pytest.mark.postgres
+async def test_the_register_is_loaded_at_start_before_any_table_is_asked_for(database_url, start_analytics):
+    database = await Database.open(database_url, migrations=MIGRATIONS)
+    try:
+        async with database.session() as session:
+            message = outcome_record("r1", sessions_by_approach={"listening": 2}).SerializeToString()
+            await outcome_record_service.ingest(
+                session, [decode_outcome_record(outcome_subject(KANAZAWA, "r1", 2025, 1), message)]
+            )
+            await session.commit()
+    finally:
+        await database.close()
+    analytics = await start_analytics()
+
+    async def loaded() -> bool:
+        async with analytics.served.app.state.database.session() as session:
+            kept = kept_register(session, create=False)
+            return kept is not None and kept.batches == 1 and len(kept.register()) == 1
+
+    await eventually(loaded, what="the register loaded at start")

@@ -17,6 +17,7 @@ from analytics.db import MIGRATIONS
 from analytics.goal_summary.events import GOAL_FEED
 from analytics.outcome_record.events import OUTCOME_FEED
 from analytics.tables.endpoints import router as tables_router
+from analytics.tables.service import table_service
 from banso_core.db import Database
 from banso_core.errors import install_http_error_handlers
 from banso_core.federation import MemberOrganizations, MemberStaffInterceptor
@@ -53,9 +54,13 @@ def create_app(settings: AnalyticsSettings | None = None) -> FastAPI:
         app.state.database, app.state.nats, app.state.grpc_port = database, nats, grpc_port
         observe(app, consumers=[consumer.consumer for consumer in consumers])
         app.state.members, app.state.settings = members, settings
+        warming = asyncio.create_task(table_service.warm(database), name="analytics-register")
         try:
             yield
         finally:
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warming
             await grpc.stop(grace=2)
             for consumer, task in zip(consumers, tasks, strict=True):
                 await stop_gracefully(task, consumer.stop)

@@ -4,6 +4,7 @@ caller may see."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from analytics.tables.definitions import GOAL_FIELDS, TABLES, TableDefinition
 from analytics.tables.disclosure import TOTAL, Cell, CellKey, Fact, aggregate, ordered, suppress
 from analytics.tables.register import Register, kept_register
 from analytics.tables.schemas import ColumnOut, TableFilters, TableOut, TableSummary
+from banso_core.db import Database
 from banso_core.errors import Forbidden, InvalidInput, NotFound
 from banso_core.federation import MemberOrganizations
 from banso_core.tokens import Principal
@@ -81,6 +83,9 @@ def summary_of(table: TableDefinition) -> TableSummary:
     )
 
 
+log = logging.getLogger(__name__)
+
+
 class TableService:
     def __init__(self) -> None:
         self.records = OutcomeRecordRepository()
@@ -94,11 +99,21 @@ class TableService:
             committed = await self.records.batches(session)
             if committed != kept.batches:
                 kept.clear()
-                for row in await self.records.every_row(session):
+                for number, row in enumerate(await self.records.every_row(session), start=1):
                     key = (row.org_id, row.business_ref, row.fiscal_year, row.fiscal_quarter)
                     kept.apply(key, row.version, row.withdrawn, row)
+                    if number % 10_000 == 0:  # millions of rows take a minute: let requests and consumers in between
+                        await asyncio.sleep(0)
                 kept.batches = committed  # the rows were read after the count: they hold at least these batches
             return kept.register()
+
+    async def warm(self, database: Database) -> None:
+        """Load the register at start, so that the first table asked for does not wait for it."""
+        try:
+            async with database.session(read_only=True) as session:
+                await self.current(session)
+        except Exception:
+            log.warning("the register was not loaded at start; the first table read loads it", exc_info=True)
 
     def list(self) -> list[TableSummary]:
         return [summary_of(table) for table in TABLES.values()]
