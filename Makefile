@@ -9,9 +9,10 @@ PYTEST_ARGS ?=
 # Tests mostly wait on servers (nats-server, PostgreSQL, HTTP): three workers keep two cores busy.
 PYTEST_WORKERS ?= 3
 BENCH_ARGS ?=
+RUN_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help sync gen run nats-config test test-ui test-federation test-postgres chromium lint format bench load clean
+.PHONY: help sync gen run run-federation nats-config test test-ui test-federation test-postgres chromium lint format bench load clean
 
 help: ## Show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,6 +29,9 @@ gen: sync ## Generate protobuf/gRPC code and .pyi stubs from proto/
 
 run: gen ## Start the whole federation locally with demo data (Ctrl-C stops it)
 	.venv/bin/python deploy/local_federation.py
+
+run-federation: gen ## The deployed topology locally: hub and leaf nats-servers, each organization on its own leaf (RUN_ARGS="--no-demo" …)
+	.venv/bin/python deploy/federation_run.py $(RUN_ARGS)
 
 nats-config: sync ## NATS configuration of the hub and each organization's leaf from deploy/federation.toml (into var/nats-federation)
 	.venv/bin/python -m banso_core.nats_config --registry deploy/federation.toml --out var/nats-federation
