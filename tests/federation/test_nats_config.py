@@ -4,10 +4,20 @@ account of its own."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from banso_core.nats_config import check_configuration, main
+from banso_core.nats_config import (
+    Addresses,
+    check_configuration,
+    generate,
+    hub_stream_configs,
+    inbox_config,
+    main,
+    outbox_config,
+)
+from banso_core.registry import load_registry
 
 pytestmark = pytest.mark.federation
 
@@ -53,3 +63,64 @@ def test_the_command_names_what_is_wrong_with_the_registry(tmp_path, capsys):
     assert main(["--registry", str(registry), "--out", str(tmp_path / "out")]) == 2
     assert "missing key" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+DEPLOY_REGISTRY = Path(__file__).resolve().parents[2] / "deploy" / "federation.toml"
+IN_CONTAINERS = Addresses(listen="0.0.0.0", hub_host="hub-nats", store_dir="/data/jetstream")
+
+
+def test_in_containers_the_servers_use_service_names_and_container_paths(tmp_path):
+    files = generate(load_registry(DEPLOY_REGISTRY), tmp_path, addresses=IN_CONTAINERS)
+    passwords = json.loads(files.secrets.read_text())
+    for path in [files.hub, *files.leaves.values()]:
+        check_configuration(path)
+        configuration = json.loads(path.read_text())
+        assert (configuration["host"], configuration["jetstream"]["store_dir"]) == ("0.0.0.0", "/data/jetstream")
+        assert "127.0.0.1" not in path.read_text()
+        assert str(tmp_path) not in path.read_text()
+    assert json.loads(files.hub.read_text())["leafnodes"]["host"] == "0.0.0.0"
+    [remote] = json.loads(files.leaves["nanao-cci"].read_text())["leafnodes"]["remotes"]
+    assert remote["url"] == f"nats-leaf://nanao-cci:{passwords['nanao-cci']}@hub-nats:7422"
+    assert {name: path.read_text() for name, path in files.service_env.items()} == {
+        name: f"{name.upper()}_NATS_URL=nats://{name}:{passwords[name]}@hub-nats:4222\n"
+        for name in ("exchange", "analytics", "notices")
+    }
+    assert all(path.stat().st_mode & 0o077 == 0 for path in files.service_env.values())
+
+
+def test_the_command_takes_the_container_addresses(tmp_path, capsys):
+    out = tmp_path / "compose"
+    arguments = ["--listen", "0.0.0.0", "--hub-host", "hub-nats", "--store-dir", "/data/jetstream"]
+    assert main(["--registry", str(DEPLOY_REGISTRY), "--out", str(out), *arguments]) == 0
+    assert json.loads((out / "leaf-kanazawa-cci.conf").read_text())["jetstream"]["store_dir"] == "/data/jetstream"
+    assert "hub-nats:4222" in (out / "notices.env").read_text()
+    assert f"wrote {out / 'exchange.env'}" in capsys.readouterr().out
+
+
+def test_on_one_machine_each_server_keeps_its_own_store_on_loopback(tmp_path):
+    files = generate(load_registry(DEPLOY_REGISTRY), tmp_path)
+    hub = json.loads(files.hub.read_text())
+    leaf = json.loads(files.leaves["kanazawa-cci"].read_text())
+    assert (hub["host"], hub["jetstream"]["store_dir"]) == ("127.0.0.1", str(tmp_path / "store" / "hub"))
+    assert (leaf["host"], leaf["jetstream"]["store_dir"]) == ("127.0.0.1", str(tmp_path / "store" / "kanazawa-cci"))
+    assert leaf["leafnodes"]["remotes"][0]["url"].endswith("@127.0.0.1:7422")
+
+
+def test_the_hub_s_streams_take_the_replicas_asked_for():
+    registry = load_registry(DEPLOY_REGISTRY)
+    org = registry.organization("kanazawa-cci")
+    for replicas in (1, 3):
+        configs = [outbox_config(org, replicas), inbox_config(org, registry, replicas)]
+        for service in registry.hub.services:
+            configs += hub_stream_configs(registry, service, replicas)
+        assert {config.num_replicas for config in configs} == {replicas}
+        assert {config.name for config in configs} >= {"OUTBOX", "INBOX", "BANSO_GOALS", "BANSO_NOTICES"}
+    assert outbox_config(org).num_replicas == 1
+
+
+@pytest.mark.parametrize("replicas", ["0", "6", "three"])
+def test_the_command_refuses_replicas_a_hub_cannot_have(replicas, tmp_path, capsys):
+    with pytest.raises(SystemExit) as refused:
+        main(["--registry", str(DEPLOY_REGISTRY), "--provision", "nats://127.0.0.1:1", "--replicas", replicas])
+    assert refused.value.code == 2
+    assert "--replicas" in capsys.readouterr().err

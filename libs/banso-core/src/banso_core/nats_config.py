@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import secrets
@@ -324,10 +325,14 @@ def leaf_configuration(
 
 def write_configuration(path: Path, configuration: dict[str, Any]) -> None:
     """nats-server reads JSON as its configuration format; 0600, for the passwords it holds."""
+    write_text_secret(path, json.dumps(configuration, ensure_ascii=False, indent=2))
+
+
+def write_text_secret(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        json.dump(configuration, file, ensure_ascii=False, indent=2)
+        file.write(text)
 
 
 @dataclass(frozen=True)
@@ -335,6 +340,21 @@ class GeneratedFiles:
     hub: Path
     leaves: dict[str, Path]
     secrets: Path
+    service_env: dict[str, Path]
+    """Per hub service, `<service>.env`: its NATS URL with its own user's password (`EXCHANGE_NATS_URL=…`)."""
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """Where the servers listen, dial and store. The defaults suit one machine (loopback, stores under the output
+    folder); in containers: `Addresses(listen="0.0.0.0", hub_host="hub-nats", store_dir="/data/jetstream")`."""
+
+    listen: str | None = None
+    """The address the hub and each leaf listen on (default: the registry's hub host, and loopback for a leaf)."""
+    hub_host: str | None = None
+    """The name leaf nodes and hub services dial the hub at (default: the registry's hub host)."""
+    store_dir: str | None = None
+    """Each server's JetStream store, as its own machine or container sees it (default `<out>/store/<server>`)."""
 
 
 def generate(
@@ -344,24 +364,42 @@ def generate(
     leaf_ports: dict[str, int] | None = None,
     hub_addresses: dict[str, str] | None = None,
     store_root: Path | None = None,
+    addresses: Addresses | None = None,
 ) -> GeneratedFiles:
-    """Write hub.conf, leaf-<org>.conf and secrets.json under `out_dir`; JetStream stores under `store_root`
-    (default `out_dir/store`)."""
+    """Write hub.conf, leaf-<org>.conf, <service>.env and secrets.json under `out_dir`; JetStream stores under
+    `store_root` (default `out_dir/store`) unless `addresses` names a store folder."""
+    addresses = addresses or Addresses()
     store_root = store_root or out_dir / "store"
+
+    def store_of(server: str) -> Path:
+        return Path(addresses.store_dir) if addresses.store_dir else store_root / server
+
+    hub_host = addresses.hub_host or registry.hub.host
     passwords = Secrets(out_dir / "secrets.json")
     hub_path = out_dir / "hub.conf"
-    write_configuration(hub_path, hub_configuration(registry, passwords, store_root / "hub"))
+    write_configuration(hub_path, hub_configuration(registry, passwords, store_of("hub"), host=addresses.listen))
     leaves = {}
     for org in registry.organizations:
         port = (leaf_ports or {}).get(org.id, 4222)
         path = out_dir / f"leaf-{org.id}.conf"
         configuration = leaf_configuration(
-            registry, org, passwords, store_root / org.id, port=port, hub_address=(hub_addresses or {}).get(org.id)
+            registry,
+            org,
+            passwords,
+            store_of(org.id),
+            port=port,
+            host=addresses.listen or "127.0.0.1",
+            hub_address=(hub_addresses or {}).get(org.id, f"{hub_host}:{registry.hub.leafnode_port}"),
         )
         write_configuration(path, configuration)
         leaves[org.id] = path
+    service_env = {}
+    for service in registry.hub.services:
+        url = f"nats://{service.name}:{passwords.password(service.name)}@{hub_host}:{registry.hub.client_port}"
+        service_env[service.name] = out_dir / f"{service.name}.env"
+        write_text_secret(service_env[service.name], f"{service.name.upper()}_NATS_URL={url}\n")
     passwords.save()
-    return GeneratedFiles(hub_path, leaves, passwords.path)
+    return GeneratedFiles(hub_path, leaves, passwords.path, service_env)
 
 
 def check_configuration(path: Path) -> None:
@@ -373,7 +411,7 @@ def check_configuration(path: Path) -> None:
         raise RuntimeError(f"nats-server refuses {path}: {(result.stderr or result.stdout).strip()}")
 
 
-def outbox_config(org: RegisteredOrganization) -> StreamConfig:
+def outbox_config(org: RegisteredOrganization, replicas: int = 1) -> StreamConfig:
     """The stream of an organization's account at the hub that sources its leaf's streams, its own subjects only.
 
     It keeps only the newest message of each subject (one goal, one business-quarter, one inquiry each): a
@@ -387,22 +425,29 @@ def outbox_config(org: RegisteredOrganization) -> StreamConfig:
         )
     ]
     return StreamConfig(
-        name=OUTBOX_STREAM, subjects=[], sources=sources, storage=StorageType.FILE, max_msgs_per_subject=1
+        name=OUTBOX_STREAM,
+        subjects=[],
+        sources=sources,
+        storage=StorageType.FILE,
+        max_msgs_per_subject=1,
+        num_replicas=replicas,
     )
 
 
-def inbox_config(org: RegisteredOrganization, registry: FederationRegistry) -> StreamConfig:
+def inbox_config(org: RegisteredOrganization, registry: FederationRegistry, replicas: int = 1) -> StreamConfig:
     """The stream of an organization's account at the hub that sources its part of the hub services' streams."""
     sources = [sourcing.source() for sourcing in sourcings(registry) if sourcing.reader == org.account]
-    return StreamConfig(name=INBOX_STREAM, subjects=[], sources=sources, storage=StorageType.FILE)
+    return StreamConfig(
+        name=INBOX_STREAM, subjects=[], sources=sources, storage=StorageType.FILE, num_replicas=replicas
+    )
 
 
-def hub_stream_configs(registry: FederationRegistry, service: HubService) -> list[StreamConfig]:
+def hub_stream_configs(registry: FederationRegistry, service: HubService, replicas: int = 1) -> list[StreamConfig]:
     """A hub service's streams: their own subjects (what the service publishes itself), plus one source per
     organization's OUTBOX for what it consumes of theirs."""
     configs: dict[str, StreamConfig] = {}
     for stream in (*HUB_STREAMS[service.name], *SENT_TO_ORGANIZATIONS[service.name]):
-        configs.setdefault(stream.spec.name, stream.spec.config())
+        configs.setdefault(stream.spec.name, dataclasses.replace(stream.spec.config(), num_replicas=replicas))
     for sourcing in sourcings(registry):
         if sourcing.reader == service.account:
             config = configs[sourcing.into]
@@ -410,14 +455,18 @@ def hub_stream_configs(registry: FederationRegistry, service: HubService) -> lis
     return list(configs.values())
 
 
-async def provision_hub_streams(registry: FederationRegistry, passwords: Secrets, hub_url: str) -> None:
+async def provision_hub_streams(
+    registry: FederationRegistry, passwords: Secrets, hub_url: str, *, replicas: int = 1
+) -> None:
     """Create or update, at the running hub, the hub services' streams and every organization's OUTBOX and INBOX,
-    with their sources; run again after the registry changes. Each stream exists before anything sources it."""
-    plain = {service: hub_stream_configs(registry, service) for service in registry.hub.services}
+    with their sources; run again after the registry changes. Each stream exists before anything sources it.
+    `replicas`: 3 on the hub's 3-node cluster (deploy/nats-cluster), so that a node's loss loses nothing."""
+    plain = {service: hub_stream_configs(registry, service, replicas) for service in registry.hub.services}
     for service, configs in plain.items():
         await _provision(hub_url, admin_user(service.account), passwords, configs, sources=False)
     for org in registry.organizations:
-        await _provision(hub_url, admin_user(org.account), passwords, [outbox_config(org), inbox_config(org, registry)])
+        configs = [outbox_config(org, replicas), inbox_config(org, registry, replicas)]
+        await _provision(hub_url, admin_user(org.account), passwords, configs)
     for service, configs in plain.items():
         await _provision(hub_url, admin_user(service.account), passwords, configs)
 
@@ -505,6 +554,21 @@ def main(argv: list[str] | None = None) -> int:
         metavar="HUB_URL",
         help="instead of writing files, create or update the streams at the running hub (nats://host:port)",
     )
+    parser.add_argument("--listen", metavar="ADDRESS", help="where the hub and leaves listen (0.0.0.0 in containers)")
+    parser.add_argument(
+        "--hub-host", metavar="NAME", help="the name leaves and hub services dial the hub at (default: the registry's)"
+    )
+    parser.add_argument(
+        "--store-dir", metavar="PATH", help="every server's JetStream store as its container sees it (/data/jetstream)"
+    )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        choices=range(1, 6),
+        metavar="N",
+        help="with --provision: replicas of the hub's streams (3 on a 3-node hub cluster)",
+    )
     arguments = parser.parse_args(argv)
     try:
         registry = load_registry(arguments.registry)
@@ -518,13 +582,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"streams of {org_id}'s leaf provisioned at {leaf_url}")
         return 0
     if arguments.provision:
-        asyncio.run(provision_hub_streams(registry, Secrets(arguments.out / "secrets.json"), arguments.provision))
-        print(f"streams provisioned at {arguments.provision}")
+        passwords = Secrets(arguments.out / "secrets.json")
+        asyncio.run(provision_hub_streams(registry, passwords, arguments.provision, replicas=arguments.replicas))
+        print(f"streams provisioned at {arguments.provision} ({arguments.replicas} replica(s) each)")
         return 0
-    files = generate(registry, arguments.out)
+    addresses = Addresses(listen=arguments.listen, hub_host=arguments.hub_host, store_dir=arguments.store_dir)
+    files = generate(registry, arguments.out, addresses=addresses)
     for path in [files.hub, *files.leaves.values()]:
         check_configuration(path)
         print(f"wrote {path} (nats-server -t: ok)")
+    for path in files.service_env.values():
+        print(f"wrote {path}")
     print(f"passwords in {files.secrets} (keep it out of version control)")
     return 0
 
