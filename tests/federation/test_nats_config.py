@@ -124,3 +124,23 @@ def test_the_command_refuses_replicas_a_hub_cannot_have(replicas, tmp_path, caps
         main(["--registry", str(DEPLOY_REGISTRY), "--provision", "nats://127.0.0.1:1", "--replicas", replicas])
     assert refused.value.code == 2
     assert "--replicas" in capsys.readouterr().err
+
+
+def test_a_clustered_hub_gets_one_file_per_node_and_everyone_dials_every_node(tmp_path, capsys):
+    out = tmp_path / "cluster"
+    arguments = ["--listen", "0.0.0.0", "--store-dir", "/data/jetstream", "--hub-cluster", "hub-1, hub-2,hub-3"]
+    assert main(["--registry", str(DEPLOY_REGISTRY), "--out", str(out), *arguments]) == 0
+    printed = capsys.readouterr().out
+    assert all(f"wrote {out / f'hub-{n}.conf'} (nats-server -t: ok)" in printed for n in (1, 2, 3))
+    assert not (out / "hub.conf").exists()
+    routes = ["nats://hub-1:6222", "nats://hub-2:6222", "nats://hub-3:6222"]
+    for node in ("hub-1", "hub-2", "hub-3"):
+        configuration = json.loads((out / f"{node}.conf").read_text())
+        assert configuration["server_name"] == node
+        assert configuration["cluster"] == {"name": "banso-hub", "host": "0.0.0.0", "port": 6222, "routes": routes}
+        assert configuration["jetstream"] == {"store_dir": "/data/jetstream", "domain": "hub"}
+        assert set(configuration["accounts"]) >= {"KANAZAWA_CCI", "EXCHANGE"}
+    [remote] = json.loads((out / "leaf-kanazawa-cci.conf").read_text())["leafnodes"]["remotes"]
+    assert [url.rpartition("@")[2] for url in remote["urls"]] == ["hub-1:7422", "hub-2:7422", "hub-3:7422"]
+    url = (out / "exchange.env").read_text().strip().removeprefix("EXCHANGE_NATS_URL=")
+    assert [part.rpartition("@")[2] for part in url.split(",")] == ["hub-1:4222", "hub-2:4222", "hub-3:4222"]

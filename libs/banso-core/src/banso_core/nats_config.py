@@ -300,13 +300,14 @@ def leaf_configuration(
     *,
     port: int = 4222,
     host: str = "127.0.0.1",
-    hub_address: str | None = None,
+    hub_address: str | list[str] | None = None,
 ) -> dict[str, Any]:
     """The organization's own nats-server: its services connect to it on `host:port`; it dials the hub (at
-    `hub_address`, `host:port`, when the registry's is not the way there)."""
+    `hub_address`, `host:port`, when the registry's is not the way there; every node's of a clustered hub)."""
     hub = registry.hub
     user = org_user(org)
-    hub_address = hub_address or f"{hub.host}:{hub.leafnode_port}"
+    addresses = [hub_address] if isinstance(hub_address, str) else hub_address or [f"{hub.host}:{hub.leafnode_port}"]
+    urls = [f"nats-leaf://{user}:{passwords.password(user)}@{address}" for address in addresses]
     return {
         "server_name": f"banso-leaf-{org.id}",
         "host": host,
@@ -314,11 +315,7 @@ def leaf_configuration(
         "jetstream": {"store_dir": str(store_dir), "domain": org.id},
         "leafnodes": {
             "reconnect": "1s",
-            "remotes": [
-                {
-                    "url": f"nats-leaf://{user}:{passwords.password(user)}@{hub_address}",
-                }
-            ],
+            "remotes": [{"url": urls[0]} if len(urls) == 1 else {"urls": urls}],
         },
     }
 
@@ -338,10 +335,56 @@ def write_text_secret(path: Path, text: str) -> None:
 @dataclass(frozen=True)
 class GeneratedFiles:
     hub: Path
+    """hub.conf; the first node's configuration for a clustered hub."""
     leaves: dict[str, Path]
     secrets: Path
     service_env: dict[str, Path]
-    """Per hub service, `<service>.env`: its NATS URL with its own user's password (`EXCHANGE_NATS_URL=…`)."""
+    """Per hub service, `<service>.env`: its NATS URL with its own user's password (`EXCHANGE_NATS_URL=…`); every
+    node's, comma-separated, for a clustered hub."""
+    hub_nodes: dict[str, Path] = dataclasses.field(default_factory=dict)
+    """For a clustered hub, `<node>.conf` by node name."""
+
+
+CLUSTER_NAME = "banso-hub"
+
+
+@dataclass(frozen=True)
+class HubNode:
+    """A node of a clustered hub (3 nodes, R3 streams: docs/operations.md): its name, the host the other nodes, the
+    leaves and the hub services reach it at, and its ports."""
+
+    name: str
+    host: str
+    client_port: int = 4222
+    leafnode_port: int = 7422
+    cluster_port: int = 6222
+
+
+def hub_node_configuration(
+    registry: FederationRegistry,
+    passwords: Secrets,
+    store_dir: Path,
+    node: HubNode,
+    nodes: list[HubNode],
+    *,
+    listen: str | None = None,
+) -> dict[str, Any]:
+    """One node of the clustered hub: the hub's accounts and JetStream domain, with routes to every node (a node's
+    route to itself is ignored)."""
+    host = listen or node.host
+    configuration = hub_configuration(registry, passwords, store_dir, host=host)
+    configuration |= {
+        "server_name": node.name,
+        "port": node.client_port,
+        "leafnodes": {"host": host, "port": node.leafnode_port},
+        "cluster": {
+            "name": CLUSTER_NAME,
+            "host": host,
+            "port": node.cluster_port,
+            "routes": [f"nats://{other.host}:{other.cluster_port}" for other in nodes],
+        },
+    }
+    return configuration
 
 
 @dataclass(frozen=True)
@@ -365,9 +408,11 @@ def generate(
     hub_addresses: dict[str, str] | None = None,
     store_root: Path | None = None,
     addresses: Addresses | None = None,
+    cluster: list[HubNode] | None = None,
 ) -> GeneratedFiles:
-    """Write hub.conf, leaf-<org>.conf, <service>.env and secrets.json under `out_dir`; JetStream stores under
-    `store_root` (default `out_dir/store`) unless `addresses` names a store folder."""
+    """Write hub.conf (<node>.conf for each node of a `cluster`), leaf-<org>.conf, <service>.env and
+    secrets.json under `out_dir`; JetStream stores under `store_root` (default `out_dir/store`) unless `addresses`
+    names a store folder."""
     addresses = addresses or Addresses()
     store_root = store_root or out_dir / "store"
 
@@ -376,8 +421,22 @@ def generate(
 
     hub_host = addresses.hub_host or registry.hub.host
     passwords = Secrets(out_dir / "secrets.json")
-    hub_path = out_dir / "hub.conf"
-    write_configuration(hub_path, hub_configuration(registry, passwords, store_of("hub"), host=addresses.listen))
+    hub_nodes = {}
+    for node in cluster or []:
+        hub_nodes[node.name] = out_dir / f"{node.name}.conf"
+        configuration = hub_node_configuration(
+            registry, passwords, store_of(node.name), node, cluster or [], listen=addresses.listen
+        )
+        write_configuration(hub_nodes[node.name], configuration)
+    if cluster:
+        hub_path = hub_nodes[cluster[0].name]
+        leaf_dials: list[str] = [f"{node.host}:{node.leafnode_port}" for node in cluster]
+        client_urls = [f"{node.host}:{node.client_port}" for node in cluster]
+    else:
+        hub_path = out_dir / "hub.conf"
+        write_configuration(hub_path, hub_configuration(registry, passwords, store_of("hub"), host=addresses.listen))
+        leaf_dials = [f"{hub_host}:{registry.hub.leafnode_port}"]
+        client_urls = [f"{hub_host}:{registry.hub.client_port}"]
     leaves = {}
     for org in registry.organizations:
         port = (leaf_ports or {}).get(org.id, 4222)
@@ -389,17 +448,18 @@ def generate(
             store_of(org.id),
             port=port,
             host=addresses.listen or "127.0.0.1",
-            hub_address=(hub_addresses or {}).get(org.id, f"{hub_host}:{registry.hub.leafnode_port}"),
+            hub_address=(hub_addresses or {}).get(org.id, leaf_dials),
         )
         write_configuration(path, configuration)
         leaves[org.id] = path
     service_env = {}
     for service in registry.hub.services:
-        url = f"nats://{service.name}:{passwords.password(service.name)}@{hub_host}:{registry.hub.client_port}"
+        credentials = f"{service.name}:{passwords.password(service.name)}"
+        url = ",".join(f"nats://{credentials}@{address}" for address in client_urls)
         service_env[service.name] = out_dir / f"{service.name}.env"
         write_text_secret(service_env[service.name], f"{service.name.upper()}_NATS_URL={url}\n")
     passwords.save()
-    return GeneratedFiles(hub_path, leaves, passwords.path, service_env)
+    return GeneratedFiles(hub_path, leaves, passwords.path, service_env, hub_nodes)
 
 
 def check_configuration(path: Path) -> None:
@@ -562,6 +622,11 @@ def main(argv: list[str] | None = None) -> int:
         "--store-dir", metavar="PATH", help="every server's JetStream store as its container sees it (/data/jetstream)"
     )
     parser.add_argument(
+        "--hub-cluster",
+        metavar="NODES",
+        help="a clustered hub: <node>.conf for each comma-separated node name (hub-1,hub-2,hub-3), routes on 6222",
+    )
+    parser.add_argument(
         "--replicas",
         type=int,
         default=1,
@@ -587,8 +652,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"streams provisioned at {arguments.provision} ({arguments.replicas} replica(s) each)")
         return 0
     addresses = Addresses(listen=arguments.listen, hub_host=arguments.hub_host, store_dir=arguments.store_dir)
-    files = generate(registry, arguments.out, addresses=addresses)
-    for path in [files.hub, *files.leaves.values()]:
+    cluster = [
+        HubNode(name.strip(), name.strip(), registry.hub.client_port, registry.hub.leafnode_port)
+        for name in (arguments.hub_cluster or "").split(",")
+        if name.strip()
+    ]
+    files = generate(registry, arguments.out, addresses=addresses, cluster=cluster or None)
+    for path in [*(files.hub_nodes.values() or [files.hub]), *files.leaves.values()]:
         check_configuration(path)
         print(f"wrote {path} (nats-server -t: ok)")
     for path in files.service_env.values():
