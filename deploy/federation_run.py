@@ -35,9 +35,9 @@ from local_federation import (
     VAR,
     ChildProcess,
     FederationError,
+    Launch,
     Organization,
     Service,
-    StopRequested,
     StopSignals,
     call_json,
     environment_int,
@@ -49,12 +49,11 @@ from local_federation import (
     port_is_open,
     print_table,
     relative,
+    run_until_stopped,
     say,
     signing_key_path,
-    stop_all,
     wait_until,
     wait_until_healthy,
-    watch,
 )
 
 from banso_core.messaging import GOALS_STREAM, INQUIRIES_STREAM, NOTICES_STREAM, OUTCOMES_STREAM, nats_server_binary
@@ -326,25 +325,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--database-prefix", default="banso_", help="with --postgres: databases are <prefix><service>")
     arguments = parser.parse_args(argv)
-    StopSignals.install()
-    topology: Topology | None = None
-    error: FederationError | None = None
-    try:
+
+    def prepare() -> Launch:
+        organizations = selected_organizations(arguments.orgs)
         ports = Ports(environment_int("BANSO_PORT_OFFSET", 0))
-        topology = plan(selected_organizations(arguments.orgs), ports, arguments.postgres, arguments.database_prefix)
-        start(topology, demo=not arguments.no_demo)
-        watch([*topology.services, *topology.brokers])
-    except StopRequested:
-        pass
-    except FederationError as failure:
-        error = failure
-    finally:
-        if topology is not None:
-            stop_all(topology.services, topology.brokers)
-    if error is not None:
-        say(f"\nerror: {error}", error=True)
-        return 1
-    return 0
+        topology = plan(organizations, ports, arguments.postgres, arguments.database_prefix)
+        return topology.services, topology.brokers, lambda: start(topology, demo=not arguments.no_demo)
+
+    return run_until_stopped(prepare)
 
 
 if __name__ == "__main__":

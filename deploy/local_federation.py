@@ -640,28 +640,42 @@ def start(services: list[Service], exchange: Service, broker: Broker | None) -> 
     print_urls(services, exchange, nats_url, started_here=broker is not None)
 
 
-def main() -> int:
+Launch = tuple[list[Service], list[ChildProcess], Callable[[], None]]
+"""The services and brokers of a federation, none started yet, and what starts them."""
+
+
+def run_until_stopped(prepare: Callable[[], Launch]) -> int:
+    """Start what `prepare` plans, watch it until Ctrl-C or a process dies, then stop everything that started."""
     StopSignals.install()
     services: list[Service] = []
-    broker: Broker | None = None
+    brokers: list[ChildProcess] = []
     error: FederationError | None = None
     try:
-        offset = environment_int("BANSO_PORT_OFFSET", 0)
-        services, exchange = federation_services(offset)
-        if not os.environ.get("BANSO_NATS_URL", "").strip():
-            broker = Broker("nats-server", port=environment_int("BANSO_NATS_PORT", 4222 + offset))
-        start(services, exchange, broker)
-        watch([*services, *([broker] if broker else [])])
+        services, brokers, start_them = prepare()
+        start_them()
+        watch([*services, *brokers])
     except StopRequested:
         pass
     except FederationError as failure:
         error = failure
     finally:
-        stop_all(services, [broker] if broker else [])
+        stop_all(services, brokers)
     if error is not None:
         say(f"\nerror: {error}", error=True)
         return 1
     return 0
+
+
+def main() -> int:
+    def prepare() -> Launch:
+        offset = environment_int("BANSO_PORT_OFFSET", 0)
+        services, exchange = federation_services(offset)
+        broker = None
+        if not os.environ.get("BANSO_NATS_URL", "").strip():
+            broker = Broker("nats-server", port=environment_int("BANSO_NATS_PORT", 4222 + offset))
+        return services, [broker] if broker else [], lambda: start(services, exchange, broker)
+
+    return run_until_stopped(prepare)
 
 
 if __name__ == "__main__":
