@@ -316,7 +316,9 @@ def print_summary(topology: Topology) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orgs", help="comma-separated organization ids (default: all four demo organizations)")
-    parser.add_argument("--no-demo", action="store_true", help="start empty: no demo records, no demo notices")
+    parser.add_argument(
+        "--no-demo", action="store_true", help="start empty: no demo records or notices (the demo logins remain)"
+    )
     parser.add_argument(
         "--postgres",
         metavar="URL",
