@@ -3,11 +3,13 @@ account of its own."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import pytest
 
+from banso_core.messaging import GOALS_STREAM, INQUIRIES_STREAM, OUTCOMES_STREAM
 from banso_core.nats_config import (
     Addresses,
     check_configuration,
@@ -16,6 +18,7 @@ from banso_core.nats_config import (
     inbox_config,
     main,
     outbox_config,
+    provision_leaf_streams,
 )
 from banso_core.registry import load_registry
 
@@ -144,3 +147,25 @@ def test_a_clustered_hub_gets_one_file_per_node_and_everyone_dials_every_node(tm
     assert [url.rpartition("@")[2] for url in remote["urls"]] == ["hub-1:7422", "hub-2:7422", "hub-3:7422"]
     url = (out / "exchange.env").read_text().strip().removeprefix("EXCHANGE_NATS_URL=")
     assert [part.rpartition("@")[2] for part in url.split(",")] == ["hub-1:4222", "hub-2:4222", "hub-3:4222"]
+
+
+async def test_provisioning_waits_for_every_leaf_s_streams_and_names_the_one_missing(federation, capsys):
+    registry_path = federation.files.hub.parent.parent / "federation.toml"
+    out = federation.files.secrets.parent
+    arguments = ["--registry", str(registry_path), "--out", str(out), "--provision", federation.hub.url]
+    # No records service has made its streams in the leaves yet: the wait gives up, naming what is missing.
+    assert await asyncio.to_thread(main, [*arguments, "--wait-for-leaves", "0.5"]) == 1
+    assert "kanazawa-cci's leaf has not connected or holds no BANSO_GOALS, BANSO_OUTCOMES, BANSO_INQUIRIES" in (
+        capsys.readouterr().err
+    )
+    for org_id in federation.leaves:
+        leaf = await federation.connect_leaf(org_id)
+        for spec in (GOALS_STREAM, OUTCOMES_STREAM, INQUIRIES_STREAM):
+            await leaf.jetstream().add_stream(spec.config())
+        await leaf.close()
+    assert await asyncio.to_thread(main, [*arguments, "--wait-for-leaves", "15"]) == 0
+    for org_id, leaf in federation.leaves.items():
+        await provision_leaf_streams(org_id, leaf.url)
+    # Provisioned after the leaves' streams, every source runs at once rather than on the server's slower retry.
+    await federation.sourcing_established("kanazawa-cci")
+    await federation.sourcing_established("nanao-cci")

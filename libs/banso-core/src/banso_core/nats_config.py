@@ -42,7 +42,7 @@ import bcrypt
 import nats
 from nats.js import JetStreamContext
 from nats.js.api import ExternalStream, StorageType, StreamConfig, StreamSource
-from nats.js.errors import NotFoundError
+from nats.js.errors import NotFoundError, ServiceUnavailableError
 
 from banso_core.messaging import (
     GOALS_STREAM,
@@ -515,12 +515,60 @@ def hub_stream_configs(registry: FederationRegistry, service: HubService, replic
     return list(configs.values())
 
 
+LEAF_OUTBOUND = (GOALS_STREAM, OUTCOMES_STREAM, INQUIRIES_STREAM)
+"""The leaf's streams an organization's OUTBOX sources."""
+LEAF_REPLIES = f"$JSC.R.{ADMIN_USER}"
+
+
+async def wait_for_leaf_streams(registry: FederationRegistry, passwords: Secrets, hub_url: str, seconds: float) -> None:
+    """Wait until every organization's leaf is connected and holds the streams its OUTBOX sources, asking each leaf
+    across its connection (its JetStream domain) as the sourcing does: a source provisioned before its stream exists
+    starts only on the server's slower retry. TimeoutError names the organizations still missing."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    for org in registry.organizations:
+        user = admin_user(org.account)
+        # Replies under $JSC., the only inbox the leaf may answer on (org_permissions), as it answers the sourcing.
+        connection = await nats.connect(
+            hub_url, user=user, password=passwords.password(user), connect_timeout=5, inbox_prefix=LEAF_REPLIES
+        )
+        try:
+            leaf = connection.jetstream(domain=org.id, timeout=1)
+            missing = [spec.name for spec in LEAF_OUTBOUND]
+            while missing:
+                missing = [name for name in missing if not await _answers(leaf, name)]
+                if missing and asyncio.get_running_loop().time() > deadline:
+                    raise TimeoutError(
+                        f"{org.id}'s leaf has not connected or holds no {', '.join(missing)} after {seconds:.0f} s: "
+                        "start the organization's leaf and records service (or --provision-leaf), then provision again"
+                    )
+                if missing:
+                    await asyncio.sleep(0.2)
+        finally:
+            await connection.close()
+
+
+async def _answers(js: JetStreamContext, stream: str) -> bool:
+    try:
+        await js.stream_info(stream)
+    except (NotFoundError, ServiceUnavailableError, nats.errors.TimeoutError, nats.errors.NoRespondersError):
+        return False
+    return True
+
+
 async def provision_hub_streams(
-    registry: FederationRegistry, passwords: Secrets, hub_url: str, *, replicas: int = 1
+    registry: FederationRegistry,
+    passwords: Secrets,
+    hub_url: str,
+    *,
+    replicas: int = 1,
+    wait_for_leaves: float | None = None,
 ) -> None:
     """Create or update, at the running hub, the hub services' streams and every organization's OUTBOX and INBOX,
     with their sources; run again after the registry changes. Each stream exists before anything sources it.
-    `replicas`: 3 on the hub's 3-node cluster (deploy/nats-cluster), so that a node's loss loses nothing."""
+    `replicas`: 3 on the hub's 3-node cluster (deploy/nats-cluster), so that a node's loss loses nothing.
+    `wait_for_leaves`: first wait up to that many seconds for every leaf's streams (`wait_for_leaf_streams`)."""
+    if wait_for_leaves is not None:
+        await wait_for_leaf_streams(registry, passwords, hub_url, wait_for_leaves)
     plain = {service: hub_stream_configs(registry, service, replicas) for service in registry.hub.services}
     for service, configs in plain.items():
         await _provision(hub_url, admin_user(service.account), passwords, configs, sources=False)
@@ -622,6 +670,12 @@ def main(argv: list[str] | None = None) -> int:
         "--store-dir", metavar="PATH", help="every server's JetStream store as its container sees it (/data/jetstream)"
     )
     parser.add_argument(
+        "--wait-for-leaves",
+        type=float,
+        metavar="SECONDS",
+        help="with --provision: first wait up to this long for every organization's leaf and its streams",
+    )
+    parser.add_argument(
         "--hub-cluster",
         metavar="NODES",
         help="a clustered hub: <node>.conf for each comma-separated node name (hub-1,hub-2,hub-3), routes on 6222",
@@ -648,7 +702,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if arguments.provision:
         passwords = Secrets(arguments.out / "secrets.json")
-        asyncio.run(provision_hub_streams(registry, passwords, arguments.provision, replicas=arguments.replicas))
+        try:
+            asyncio.run(
+                provision_hub_streams(
+                    registry,
+                    passwords,
+                    arguments.provision,
+                    replicas=arguments.replicas,
+                    wait_for_leaves=arguments.wait_for_leaves,
+                )
+            )
+        except TimeoutError as waited:
+            print(f"error: {waited}", file=sys.stderr)
+            return 1
         print(f"streams provisioned at {arguments.provision} ({arguments.replicas} replica(s) each)")
         return 0
     addresses = Addresses(listen=arguments.listen, hub_host=arguments.hub_host, store_dir=arguments.store_dir)
