@@ -166,3 +166,19 @@ def test_every_mount_env_file_volume_network_and_dependency_exists(generated):
         assert set(service.get("depends_on", [])) <= set(SERVICES), name
         host_ports += [port.split(":")[0] for port in service.get("ports", [])]
     assert len(host_ports) == len(set(host_ports))
+
+
+def test_the_streams_are_provisioned_in_the_order_sourcing_needs():
+    def after(name: str, dependency: str) -> str | None:
+        depends_on = SERVICES[name].get("depends_on", {})
+        return depends_on.get(dependency, {}).get("condition") if isinstance(depends_on, dict) else None
+
+    assert "--wait-for-leaves" in SERVICES["hub-provision"]["command"]
+    assert {after("hub-provision", f"{org_id}-nats") for org_id in ORGANIZATIONS} == {"service_started"}
+    for name in ("exchange", "analytics", "notices"):
+        assert after(name, "hub-provision") == "service_completed_successfully", name
+    for org_id in ORGANIZATIONS:
+        provision = f"{org_id}-provision"
+        assert after(provision, "hub-provision") == "service_completed_successfully"
+        assert after(provision, f"{org_id}-records") == "service_healthy"
+        assert SERVICES[provision]["command"][-2:] == [org_id, f"nats://{org_id}-nats:4222"]
