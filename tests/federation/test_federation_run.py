@@ -29,6 +29,7 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 KANAZAWA = "kanazawa-cci"
 STARTUP_SECONDS = 90
 BUSINESS_NAME = "株式会社山中温泉キャンプ"
+REPRESENTATIVE = "山中 太郎"
 
 
 def ports_of(offset: int) -> list[int]:
@@ -130,11 +131,9 @@ async def test_a_goal_written_at_an_organization_is_found_at_the_exchange(launch
             "/api/v1/businesses",
             json={
                 "name": BUSINESS_NAME,
+                "representative": REPRESENTATIVE,
                 "business_form": "corporation",
                 "jsic_major": "M",
-                "jsic_middle": "75",
-                "employees": 12,
-                "support_stage": "active",
                 "sharing_consent": True,
             },
         )
@@ -156,7 +155,7 @@ async def test_a_goal_written_at_an_organization_is_found_at_the_exchange(launch
         answer = await advisor.get("/api/v1/goals/search", params={"q": "サウナ"})
         [item] = answer.json()["items"]
         assert (item["org_id"], item["text"]) == (KANAZAWA, "サウナ棟付のキャンプ場新設")
-        assert BUSINESS_NAME not in answer.text
+        assert BUSINESS_NAME not in answer.text and REPRESENTATIVE not in answer.text
 
     async with httpx.AsyncClient(base_url=monitor, timeout=10) as hub:
         connections = (await hub.get("/connz", params={"auth": "true"})).json()["connections"]
