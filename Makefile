@@ -9,9 +9,10 @@ PYTEST_ARGS ?=
 # Tests mostly wait on servers (nats-server, PostgreSQL, HTTP): three workers keep two cores busy.
 PYTEST_WORKERS ?= 3
 BENCH_ARGS ?=
+RUN_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help sync gen run nats-config test test-ui test-federation test-postgres chromium lint format bench load clean
+.PHONY: help sync gen run run-federation nats-config compose-config test test-ui test-federation test-postgres chromium lint format bench load clean
 
 help: ## Show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,8 +30,14 @@ gen: sync ## Generate protobuf/gRPC code and .pyi stubs from proto/
 run: gen ## Start the whole federation locally with demo data (Ctrl-C stops it)
 	.venv/bin/python deploy/local_federation.py
 
+run-federation: gen ## The deployed topology locally: hub and leaf nats-servers, each organization on its own leaf (RUN_ARGS="--no-demo" …)
+	.venv/bin/python deploy/federation_run.py $(RUN_ARGS)
+
 nats-config: sync ## NATS configuration of the hub and each organization's leaf from deploy/federation.toml (into var/nats-federation)
 	.venv/bin/python -m banso_core.nats_config --registry deploy/federation.toml --out var/nats-federation
+
+compose-config: sync ## What deploy/compose.yaml mounts (registry, keys, NATS configuration, env files) into var/compose
+	.venv/bin/python deploy/compose_config.py
 
 test-federation: gen ## Only the federation tests: a hub and leaf nodes from the generated configuration
 	.venv/bin/python -m pytest -q -m federation $(PYTEST_ARGS)

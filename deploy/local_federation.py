@@ -10,6 +10,7 @@ Environment:
   BANSO_NATS_URL     use this NATS server and start none
   BANSO_NATS_PORT    port of the nats-server started here (default 4222 + BANSO_PORT_OFFSET)
   BANSO_PORT_OFFSET  added to every port, to run beside something that already holds them (default 0)
+  BANSO_VAR_DIR      where the data, keys and logs live (default var/ in the repository)
 Other ORG_RECORDS_*, EXCHANGE_*, ANALYTICS_*, NOTICES_* variables pass through to the services
 (e.g. EXCHANGE_TRACING_EXPORTER=console); the ones set here take precedence.
 """
@@ -43,7 +44,7 @@ from banso_core.tokens import TokenIssuer, load_or_create_signing_key, public_ke
 from org_records.sharing.anonymity import DEFAULT_K
 
 REPO = Path(__file__).resolve().parent.parent
-VAR = REPO / "var"
+VAR = Path(os.environ.get("BANSO_VAR_DIR", "").strip() or REPO / "var")
 LOGS = VAR / "log"
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 180.0
@@ -438,10 +439,10 @@ def load_demo_data(service: Service, org: Organization) -> str:
     return load_demo(call, org.org_id)
 
 
-def load_all_demo_data(services: list[Service]) -> None:
+def load_all_demo_data(services: list[Service], organizations: tuple[Organization, ...] = ORGANIZATIONS) -> None:
     """One organization per thread: each loads over its own REST API, and the three take as long as one."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(ORGANIZATIONS)) as pool:
-        pairs = zip(ORGANIZATIONS, services, strict=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(organizations)) as pool:
+        pairs = zip(organizations, services, strict=True)
         loads = [pool.submit(load_demo_data, service, org) for org, service in pairs]
         for load in loads:
             say(load.result())
@@ -518,20 +519,18 @@ def watch(children: list[ChildProcess]) -> None:
         pause(0.5)
 
 
-def stop_all(services: list[Service], broker: Broker | None) -> None:
-    """Services first (they drain their NATS connections), then the broker."""
+def stop_all(services: list[Service], brokers: list[ChildProcess]) -> None:
+    """Services first (they drain their NATS connections), then the brokers."""
     StopSignals.ignore()
-    started = [service for service in services if service.process is not None]
-    if not started and (broker is None or broker.process is None):
+    started = [child for child in [*services, *brokers] if child.process is not None]
+    if not started:
         return
     say("\nStopping the federation …")
-    for service in started:
-        service.terminate()
-    for service in started:
-        service.wait_or_kill()
-    if broker is not None:
-        broker.terminate()
-        broker.wait_or_kill()
+    for group in (services, brokers):
+        for child in group:
+            child.terminate()
+        for child in group:
+            child.wait_or_kill()
     say("Stopped.")
 
 
@@ -641,28 +640,42 @@ def start(services: list[Service], exchange: Service, broker: Broker | None) -> 
     print_urls(services, exchange, nats_url, started_here=broker is not None)
 
 
-def main() -> int:
+Launch = tuple[list[Service], list[ChildProcess], Callable[[], None]]
+"""The services and brokers of a federation, none started yet, and what starts them."""
+
+
+def run_until_stopped(prepare: Callable[[], Launch]) -> int:
+    """Start what `prepare` plans, watch it until Ctrl-C or a process dies, then stop everything that started."""
     StopSignals.install()
     services: list[Service] = []
-    broker: Broker | None = None
+    brokers: list[ChildProcess] = []
     error: FederationError | None = None
     try:
-        offset = environment_int("BANSO_PORT_OFFSET", 0)
-        services, exchange = federation_services(offset)
-        if not os.environ.get("BANSO_NATS_URL", "").strip():
-            broker = Broker("nats-server", port=environment_int("BANSO_NATS_PORT", 4222 + offset))
-        start(services, exchange, broker)
-        watch([*services, *([broker] if broker else [])])
+        services, brokers, start_them = prepare()
+        start_them()
+        watch([*services, *brokers])
     except StopRequested:
         pass
     except FederationError as failure:
         error = failure
     finally:
-        stop_all(services, broker)
+        stop_all(services, brokers)
     if error is not None:
         say(f"\nerror: {error}", error=True)
         return 1
     return 0
+
+
+def main() -> int:
+    def prepare() -> Launch:
+        offset = environment_int("BANSO_PORT_OFFSET", 0)
+        services, exchange = federation_services(offset)
+        broker = None
+        if not os.environ.get("BANSO_NATS_URL", "").strip():
+            broker = Broker("nats-server", port=environment_int("BANSO_NATS_PORT", 4222 + offset))
+        return services, [broker] if broker else [], lambda: start(services, exchange, broker)
+
+    return run_until_stopped(prepare)
 
 
 if __name__ == "__main__":

@@ -17,31 +17,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nats.aio.client import Client as NatsClient
 
 from banso_core.nats_config import GeneratedFiles, Secrets, admin_user, generate, provision_hub_streams
-from banso_core.registry import FederationRegistry, load_registry
+from banso_core.registry import FederationRegistry, Member, load_registry, registry_toml
 from banso_core.testing.servers import ConfiguredNatsServer, eventually, free_port
 from banso_core.tokens import TokenIssuer, public_key_pem
 
 ORGANIZATIONS = (("kanazawa-cci", "金沢商工会議所", "cci"), ("nanao-cci", "七尾商工会議所", "cci"))
-
-
-def registry_text(client_port: int, leafnode_port: int, keys: dict[str, Ed25519PrivateKey]) -> str:
-    lines = [
-        "[hub]",
-        'host = "127.0.0.1"',
-        f"client_port = {client_port}",
-        f"leafnode_port = {leafnode_port}",
-    ]
-    for service in ("exchange", "analytics", "notices"):
-        lines += ["[[hub.services]]", f'name = "{service}"']
-    for org_id, name, kind in ORGANIZATIONS:
-        lines += [
-            "[[organizations]]",
-            f'id = "{org_id}"',
-            f'name = "{name}"',
-            f'kind = "{kind}"',
-            f'public_keys = ["""{public_key_pem(keys[org_id])}"""]',
-        ]
-    return "\n".join(lines) + "\n"
 
 
 class WanLink:
@@ -170,7 +150,9 @@ class LoopbackFederation:
 async def federation(tmp_path: Path) -> AsyncIterator[LoopbackFederation]:
     keys = {org_id: Ed25519PrivateKey.generate() for org_id, _, _ in ORGANIZATIONS}
     registry_path = tmp_path / "federation.toml"
-    registry_path.write_text(registry_text(free_port(), free_port(), keys), encoding="utf-8")
+    members = [Member(org_id, name, kind, public_key_pem(keys[org_id])) for org_id, name, kind in ORGANIZATIONS]
+    text = registry_toml(members, host="127.0.0.1", client_port=free_port(), leafnode_port=free_port())
+    registry_path.write_text(text, encoding="utf-8")
     registry = load_registry(registry_path)
     leaf_ports = {org.id: free_port() for org in registry.organizations}
     links = {org.id: WanLink(registry.hub.leafnode_port) for org in registry.organizations}

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import secrets
@@ -41,7 +42,7 @@ import bcrypt
 import nats
 from nats.js import JetStreamContext
 from nats.js.api import ExternalStream, StorageType, StreamConfig, StreamSource
-from nats.js.errors import NotFoundError
+from nats.js.errors import NotFoundError, ServiceUnavailableError
 
 from banso_core.messaging import (
     GOALS_STREAM,
@@ -299,13 +300,14 @@ def leaf_configuration(
     *,
     port: int = 4222,
     host: str = "127.0.0.1",
-    hub_address: str | None = None,
+    hub_address: str | list[str] | None = None,
 ) -> dict[str, Any]:
     """The organization's own nats-server: its services connect to it on `host:port`; it dials the hub (at
-    `hub_address`, `host:port`, when the registry's is not the way there)."""
+    `hub_address`, `host:port`, when the registry's is not the way there; every node's of a clustered hub)."""
     hub = registry.hub
     user = org_user(org)
-    hub_address = hub_address or f"{hub.host}:{hub.leafnode_port}"
+    addresses = [hub_address] if isinstance(hub_address, str) else hub_address or [f"{hub.host}:{hub.leafnode_port}"]
+    urls = [f"nats-leaf://{user}:{passwords.password(user)}@{address}" for address in addresses]
     return {
         "server_name": f"banso-leaf-{org.id}",
         "host": host,
@@ -313,28 +315,89 @@ def leaf_configuration(
         "jetstream": {"store_dir": str(store_dir), "domain": org.id},
         "leafnodes": {
             "reconnect": "1s",
-            "remotes": [
-                {
-                    "url": f"nats-leaf://{user}:{passwords.password(user)}@{hub_address}",
-                }
-            ],
+            "remotes": [{"url": urls[0]} if len(urls) == 1 else {"urls": urls}],
         },
     }
 
 
 def write_configuration(path: Path, configuration: dict[str, Any]) -> None:
     """nats-server reads JSON as its configuration format; 0600, for the passwords it holds."""
+    write_text_secret(path, json.dumps(configuration, ensure_ascii=False, indent=2))
+
+
+def write_text_secret(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        json.dump(configuration, file, ensure_ascii=False, indent=2)
+        file.write(text)
 
 
 @dataclass(frozen=True)
 class GeneratedFiles:
     hub: Path
+    """hub.conf; the first node's configuration for a clustered hub."""
     leaves: dict[str, Path]
     secrets: Path
+    service_env: dict[str, Path]
+    """Per hub service, `<service>.env`: its NATS URL with its own user's password (`EXCHANGE_NATS_URL=…`); every
+    node's, comma-separated, for a clustered hub."""
+    hub_nodes: dict[str, Path] = dataclasses.field(default_factory=dict)
+    """For a clustered hub, `<node>.conf` by node name."""
+
+
+CLUSTER_NAME = "banso-hub"
+
+
+@dataclass(frozen=True)
+class HubNode:
+    """A node of a clustered hub (3 nodes, R3 streams: docs/operations.md): its name, the host the other nodes, the
+    leaves and the hub services reach it at, and its ports."""
+
+    name: str
+    host: str
+    client_port: int = 4222
+    leafnode_port: int = 7422
+    cluster_port: int = 6222
+
+
+def hub_node_configuration(
+    registry: FederationRegistry,
+    passwords: Secrets,
+    store_dir: Path,
+    node: HubNode,
+    nodes: list[HubNode],
+    *,
+    listen: str | None = None,
+) -> dict[str, Any]:
+    """One node of the clustered hub: the hub's accounts and JetStream domain, with routes to every node (a node's
+    route to itself is ignored)."""
+    host = listen or node.host
+    configuration = hub_configuration(registry, passwords, store_dir, host=host)
+    configuration |= {
+        "server_name": node.name,
+        "port": node.client_port,
+        "leafnodes": {"host": host, "port": node.leafnode_port},
+        "cluster": {
+            "name": CLUSTER_NAME,
+            "host": host,
+            "port": node.cluster_port,
+            "routes": [f"nats://{other.host}:{other.cluster_port}" for other in nodes],
+        },
+    }
+    return configuration
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """Where the servers listen, dial and store. The defaults suit one machine (loopback, stores under the output
+    folder); in containers: `Addresses(listen="0.0.0.0", hub_host="hub-nats", store_dir="/data/jetstream")`."""
+
+    listen: str | None = None
+    """The address the hub and each leaf listen on (default: the registry's hub host, and loopback for a leaf)."""
+    hub_host: str | None = None
+    """The name leaf nodes and hub services dial the hub at (default: the registry's hub host)."""
+    store_dir: str | None = None
+    """Each server's JetStream store, as its own machine or container sees it (default `<out>/store/<server>`)."""
 
 
 def generate(
@@ -344,24 +407,59 @@ def generate(
     leaf_ports: dict[str, int] | None = None,
     hub_addresses: dict[str, str] | None = None,
     store_root: Path | None = None,
+    addresses: Addresses | None = None,
+    cluster: list[HubNode] | None = None,
 ) -> GeneratedFiles:
-    """Write hub.conf, leaf-<org>.conf and secrets.json under `out_dir`; JetStream stores under `store_root`
-    (default `out_dir/store`)."""
+    """Write hub.conf (<node>.conf for each node of a `cluster`), leaf-<org>.conf, <service>.env and
+    secrets.json under `out_dir`; JetStream stores under `store_root` (default `out_dir/store`) unless `addresses`
+    names a store folder."""
+    addresses = addresses or Addresses()
     store_root = store_root or out_dir / "store"
+
+    def store_of(server: str) -> Path:
+        return Path(addresses.store_dir) if addresses.store_dir else store_root / server
+
+    hub_host = addresses.hub_host or registry.hub.host
     passwords = Secrets(out_dir / "secrets.json")
-    hub_path = out_dir / "hub.conf"
-    write_configuration(hub_path, hub_configuration(registry, passwords, store_root / "hub"))
+    hub_nodes = {}
+    for node in cluster or []:
+        hub_nodes[node.name] = out_dir / f"{node.name}.conf"
+        configuration = hub_node_configuration(
+            registry, passwords, store_of(node.name), node, cluster or [], listen=addresses.listen
+        )
+        write_configuration(hub_nodes[node.name], configuration)
+    if cluster:
+        hub_path = hub_nodes[cluster[0].name]
+        leaf_dials: list[str] = [f"{node.host}:{node.leafnode_port}" for node in cluster]
+        client_urls = [f"{node.host}:{node.client_port}" for node in cluster]
+    else:
+        hub_path = out_dir / "hub.conf"
+        write_configuration(hub_path, hub_configuration(registry, passwords, store_of("hub"), host=addresses.listen))
+        leaf_dials = [f"{hub_host}:{registry.hub.leafnode_port}"]
+        client_urls = [f"{hub_host}:{registry.hub.client_port}"]
     leaves = {}
     for org in registry.organizations:
         port = (leaf_ports or {}).get(org.id, 4222)
         path = out_dir / f"leaf-{org.id}.conf"
         configuration = leaf_configuration(
-            registry, org, passwords, store_root / org.id, port=port, hub_address=(hub_addresses or {}).get(org.id)
+            registry,
+            org,
+            passwords,
+            store_of(org.id),
+            port=port,
+            host=addresses.listen or "127.0.0.1",
+            hub_address=(hub_addresses or {}).get(org.id, leaf_dials),
         )
         write_configuration(path, configuration)
         leaves[org.id] = path
+    service_env = {}
+    for service in registry.hub.services:
+        credentials = f"{service.name}:{passwords.password(service.name)}"
+        url = ",".join(f"nats://{credentials}@{address}" for address in client_urls)
+        service_env[service.name] = out_dir / f"{service.name}.env"
+        write_text_secret(service_env[service.name], f"{service.name.upper()}_NATS_URL={url}\n")
     passwords.save()
-    return GeneratedFiles(hub_path, leaves, passwords.path)
+    return GeneratedFiles(hub_path, leaves, passwords.path, service_env, hub_nodes)
 
 
 def check_configuration(path: Path) -> None:
@@ -373,7 +471,7 @@ def check_configuration(path: Path) -> None:
         raise RuntimeError(f"nats-server refuses {path}: {(result.stderr or result.stdout).strip()}")
 
 
-def outbox_config(org: RegisteredOrganization) -> StreamConfig:
+def outbox_config(org: RegisteredOrganization, replicas: int = 1) -> StreamConfig:
     """The stream of an organization's account at the hub that sources its leaf's streams, its own subjects only.
 
     It keeps only the newest message of each subject (one goal, one business-quarter, one inquiry each): a
@@ -387,22 +485,29 @@ def outbox_config(org: RegisteredOrganization) -> StreamConfig:
         )
     ]
     return StreamConfig(
-        name=OUTBOX_STREAM, subjects=[], sources=sources, storage=StorageType.FILE, max_msgs_per_subject=1
+        name=OUTBOX_STREAM,
+        subjects=[],
+        sources=sources,
+        storage=StorageType.FILE,
+        max_msgs_per_subject=1,
+        num_replicas=replicas,
     )
 
 
-def inbox_config(org: RegisteredOrganization, registry: FederationRegistry) -> StreamConfig:
+def inbox_config(org: RegisteredOrganization, registry: FederationRegistry, replicas: int = 1) -> StreamConfig:
     """The stream of an organization's account at the hub that sources its part of the hub services' streams."""
     sources = [sourcing.source() for sourcing in sourcings(registry) if sourcing.reader == org.account]
-    return StreamConfig(name=INBOX_STREAM, subjects=[], sources=sources, storage=StorageType.FILE)
+    return StreamConfig(
+        name=INBOX_STREAM, subjects=[], sources=sources, storage=StorageType.FILE, num_replicas=replicas
+    )
 
 
-def hub_stream_configs(registry: FederationRegistry, service: HubService) -> list[StreamConfig]:
+def hub_stream_configs(registry: FederationRegistry, service: HubService, replicas: int = 1) -> list[StreamConfig]:
     """A hub service's streams: their own subjects (what the service publishes itself), plus one source per
     organization's OUTBOX for what it consumes of theirs."""
     configs: dict[str, StreamConfig] = {}
     for stream in (*HUB_STREAMS[service.name], *SENT_TO_ORGANIZATIONS[service.name]):
-        configs.setdefault(stream.spec.name, stream.spec.config())
+        configs.setdefault(stream.spec.name, dataclasses.replace(stream.spec.config(), num_replicas=replicas))
     for sourcing in sourcings(registry):
         if sourcing.reader == service.account:
             config = configs[sourcing.into]
@@ -410,14 +515,66 @@ def hub_stream_configs(registry: FederationRegistry, service: HubService) -> lis
     return list(configs.values())
 
 
-async def provision_hub_streams(registry: FederationRegistry, passwords: Secrets, hub_url: str) -> None:
+LEAF_OUTBOUND = (GOALS_STREAM, OUTCOMES_STREAM, INQUIRIES_STREAM)
+"""The leaf's streams an organization's OUTBOX sources."""
+LEAF_REPLIES = f"$JSC.R.{ADMIN_USER}"
+
+
+async def wait_for_leaf_streams(registry: FederationRegistry, passwords: Secrets, hub_url: str, seconds: float) -> None:
+    """Wait until every organization's leaf is connected and holds the streams its OUTBOX sources, asking each leaf
+    across its connection (its JetStream domain) as the sourcing does: a source provisioned before its stream exists
+    starts only on the server's slower retry. TimeoutError names the organizations still missing."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    for org in registry.organizations:
+        user = admin_user(org.account)
+        # Replies under $JSC., the only inbox the leaf may answer on (org_permissions), as it answers the sourcing.
+        connection = await nats.connect(
+            hub_url, user=user, password=passwords.password(user), connect_timeout=5, inbox_prefix=LEAF_REPLIES
+        )
+        try:
+            leaf = connection.jetstream(domain=org.id, timeout=1)
+            missing = [spec.name for spec in LEAF_OUTBOUND]
+            while missing:
+                missing = [name for name in missing if not await _answers(leaf, name)]
+                if missing and asyncio.get_running_loop().time() > deadline:
+                    raise TimeoutError(
+                        f"{org.id}'s leaf has not connected or holds no {', '.join(missing)} after {seconds:.0f} s: "
+                        "start the organization's leaf and records service (or --provision-leaf), then provision again"
+                    )
+                if missing:
+                    await asyncio.sleep(0.2)
+        finally:
+            await connection.close()
+
+
+async def _answers(js: JetStreamContext, stream: str) -> bool:
+    try:
+        await js.stream_info(stream)
+    except (NotFoundError, ServiceUnavailableError, nats.errors.TimeoutError, nats.errors.NoRespondersError):
+        return False
+    return True
+
+
+async def provision_hub_streams(
+    registry: FederationRegistry,
+    passwords: Secrets,
+    hub_url: str,
+    *,
+    replicas: int = 1,
+    wait_for_leaves: float | None = None,
+) -> None:
     """Create or update, at the running hub, the hub services' streams and every organization's OUTBOX and INBOX,
-    with their sources; run again after the registry changes. Each stream exists before anything sources it."""
-    plain = {service: hub_stream_configs(registry, service) for service in registry.hub.services}
+    with their sources; run again after the registry changes. Each stream exists before anything sources it.
+    `replicas`: 3 on the hub's 3-node cluster (deploy/nats-cluster), so that a node's loss loses nothing.
+    `wait_for_leaves`: first wait up to that many seconds for every leaf's streams (`wait_for_leaf_streams`)."""
+    if wait_for_leaves is not None:
+        await wait_for_leaf_streams(registry, passwords, hub_url, wait_for_leaves)
+    plain = {service: hub_stream_configs(registry, service, replicas) for service in registry.hub.services}
     for service, configs in plain.items():
         await _provision(hub_url, admin_user(service.account), passwords, configs, sources=False)
     for org in registry.organizations:
-        await _provision(hub_url, admin_user(org.account), passwords, [outbox_config(org), inbox_config(org, registry)])
+        configs = [outbox_config(org, replicas), inbox_config(org, registry, replicas)]
+        await _provision(hub_url, admin_user(org.account), passwords, configs)
     for service, configs in plain.items():
         await _provision(hub_url, admin_user(service.account), passwords, configs)
 
@@ -505,6 +662,32 @@ def main(argv: list[str] | None = None) -> int:
         metavar="HUB_URL",
         help="instead of writing files, create or update the streams at the running hub (nats://host:port)",
     )
+    parser.add_argument("--listen", metavar="ADDRESS", help="where the hub and leaves listen (0.0.0.0 in containers)")
+    parser.add_argument(
+        "--hub-host", metavar="NAME", help="the name leaves and hub services dial the hub at (default: the registry's)"
+    )
+    parser.add_argument(
+        "--store-dir", metavar="PATH", help="every server's JetStream store as its container sees it (/data/jetstream)"
+    )
+    parser.add_argument(
+        "--wait-for-leaves",
+        type=float,
+        metavar="SECONDS",
+        help="with --provision: first wait up to this long for every organization's leaf and its streams",
+    )
+    parser.add_argument(
+        "--hub-cluster",
+        metavar="NODES",
+        help="a clustered hub: <node>.conf for each comma-separated node name (hub-1,hub-2,hub-3), routes on 6222",
+    )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        choices=range(1, 6),
+        metavar="N",
+        help="with --provision: replicas of the hub's streams (3 on a 3-node hub cluster)",
+    )
     arguments = parser.parse_args(argv)
     try:
         registry = load_registry(arguments.registry)
@@ -518,13 +701,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"streams of {org_id}'s leaf provisioned at {leaf_url}")
         return 0
     if arguments.provision:
-        asyncio.run(provision_hub_streams(registry, Secrets(arguments.out / "secrets.json"), arguments.provision))
-        print(f"streams provisioned at {arguments.provision}")
+        passwords = Secrets(arguments.out / "secrets.json")
+        try:
+            asyncio.run(
+                provision_hub_streams(
+                    registry,
+                    passwords,
+                    arguments.provision,
+                    replicas=arguments.replicas,
+                    wait_for_leaves=arguments.wait_for_leaves,
+                )
+            )
+        except TimeoutError as waited:
+            print(f"error: {waited}", file=sys.stderr)
+            return 1
+        print(f"streams provisioned at {arguments.provision} ({arguments.replicas} replica(s) each)")
         return 0
-    files = generate(registry, arguments.out)
-    for path in [files.hub, *files.leaves.values()]:
+    addresses = Addresses(listen=arguments.listen, hub_host=arguments.hub_host, store_dir=arguments.store_dir)
+    cluster = [
+        HubNode(name.strip(), name.strip(), registry.hub.client_port, registry.hub.leafnode_port)
+        for name in (arguments.hub_cluster or "").split(",")
+        if name.strip()
+    ]
+    files = generate(registry, arguments.out, addresses=addresses, cluster=cluster or None)
+    for path in [*(files.hub_nodes.values() or [files.hub]), *files.leaves.values()]:
         check_configuration(path)
         print(f"wrote {path} (nats-server -t: ok)")
+    for path in files.service_env.values():
+        print(f"wrote {path}")
     print(f"passwords in {files.secrets} (keep it out of version control)")
     return 0
 

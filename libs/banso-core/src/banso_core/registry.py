@@ -131,6 +131,33 @@ def _from_json(path: Path, text: str) -> FederationRegistry:
     return registry
 
 
+@dataclass(frozen=True)
+class Member:
+    """An organization as a written registry names it (`registry_toml`)."""
+
+    id: str
+    name: str
+    kind: str
+    public_key_pem: str
+
+
+def registry_toml(members: list[Member], *, host: str, client_port: int, leafnode_port: int) -> str:
+    """A registry with every hub service and these members, as `deploy/federation.toml` is written (for a
+    federation made on one machine: `deploy/federation_run.py`, the federation tests)."""
+    lines = ["[hub]", f"host = {json.dumps(host)}", f"client_port = {client_port}", f"leafnode_port = {leafnode_port}"]
+    for service in HUB_SERVICES:
+        lines += ["[[hub.services]]", f"name = {json.dumps(service)}"]
+    for member in members:
+        lines += [
+            "[[organizations]]",
+            f"id = {json.dumps(member.id)}",
+            f"name = {json.dumps(member.name, ensure_ascii=False)}",
+            f"kind = {json.dumps(member.kind)}",
+            f'public_keys = ["""{member.public_key_pem}"""]',
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def account_name_of(org_id: str) -> str:
     """The NATS account an organization gets when the registry names none: `kanazawa-cci` → `KANAZAWA_CCI`."""
     return re.sub(r"[^A-Z0-9]", "_", org_id.upper())
