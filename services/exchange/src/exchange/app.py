@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -22,10 +23,20 @@ from exchange.config import ExchangeSettings
 from exchange.db import MIGRATIONS
 from exchange.goal_summary.endpoints import router as goal_summary_router
 from exchange.goal_summary.events import GoalSummaryConsumer
+from exchange.goal_summary.service import goal_summary_service
 from exchange.inquiry.endpoints import router as inquiry_router
 from exchange.inquiry.events import InquiryRelay, InquiryReplyConsumer
 from exchange.similar_alert.events import SimilarGoalWatcher
 from exchange.similar_alert.service import AlertPolicy
+
+logger = logging.getLogger(__name__)
+
+
+async def load_search_index(database: Database) -> None:
+    """Load the in-memory search index now (searches before it is done wait for it; /readyz says not ready)."""
+    async with database.session(read_only=True) as session:
+        index = await goal_summary_service.synced_index(session)
+    logger.info("search index loaded: %d goals in %.1f s", index.alive_count, index.load_seconds)
 
 
 def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
@@ -58,6 +69,10 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
             [MemberStaffInterceptor(members, set(grpc_server.SERVICE_NAMES))],
         )
         app.state.database, app.state.nats, app.state.grpc_port = database, nats, grpc_port
+        index_task = asyncio.create_task(load_search_index(database), name="exchange-search-index")
+        app.state.ready_checks = {
+            "search_index": lambda: index_task.done() and not index_task.cancelled() and not index_task.exception()
+        }
         observe(app, consumers=[consumer.consumer, replies.consumer])
         app.state.members = members
         app.state.similar_goals = watcher
@@ -65,6 +80,9 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
             yield
         finally:
             await grpc.stop(grace=2)
+            index_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await index_task
             await stop_gracefully(consumer_task, consumer.stop)
             await stop_gracefully(watcher_task, watcher.stop)
             await stop_gracefully(replies_task, replies.stop)
