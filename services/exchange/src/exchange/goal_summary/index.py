@@ -466,10 +466,13 @@ class GoalIndex:
     ) -> Page:
         """Goals sharing any of the rarest terms of `words` (one phrase), scored by them and boosted for the same
         category and industry."""
+        allowed = self._filter_mask(filters)
         candidates = [clause for clause in self.clauses(words) if clause.field in ("words", "synonyms")]
-        counted = [(len(self.postings(clause.field, clause.term)), clause) for clause in candidates]
+        # Rarest among the goals it may list (not the source's own organization): a term only the source holds
+        # finds nothing.
+        counted = [(int(allowed[self.postings(c.field, c.term)].sum()), c) for c in candidates]
         rarest = [clause for count, clause in sorted(counted, key=lambda item: item[0]) if count][:SIMILAR_TERMS]
-        mask = self._filter_mask(filters) & self._mask(self.postings(c.field, c.term) for c in rarest)
+        mask = allowed & self._mask(self.postings(c.field, c.term) for c in rarest)
         docs = np.flatnonzero(mask).astype(np.int32)
         scores = self._scores(rarest, docs)
         factor = np.ones(len(docs), dtype=np.float64)
