@@ -42,6 +42,7 @@ from banso_core.db import Database
 from banso_core.japanese import bigrams, warm_up
 from banso_core.messaging import GOALS_STREAM, MSG_ID_HEADER, NatsLink, ensure_stream, goal_subject
 from banso_core.testing.servers import running_nats_server
+from exchange.app import analysis_processes
 from exchange.db import MIGRATIONS
 from exchange.goal_summary.events import GoalSummaryConsumer
 from exchange.goal_summary.schemas import SearchParams, SimilarParams
@@ -65,6 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--search-requests", type=int, default=400, help="exchange_search: timed searches per engine (400)"
     )
     parser.add_argument("--similar-requests", type=int, default=100, help="exchange_search: timed similar (100)")
+    parser.add_argument(
+        "--analysis-workers",
+        type=int,
+        default=2,
+        help="exchange_search: processes that analyse ingested texts, as EXCHANGE_ANALYSIS_WORKERS (2; 0: none)",
+    )
 
 
 # ------------------------------------------------------------------------------------------------ labelled set
@@ -283,10 +290,13 @@ async def raw_consume_rate(url: str, count: int, durable: str) -> float:
     return count / elapsed
 
 
-async def exchange_consume_rate(url: str, database: Database, count: int, durable: str) -> float:
+async def exchange_consume_rate(url: str, database: Database, count: int, durable: str, workers: int) -> float:
     link = NatsLink(url, name="bench-exchange")
     await link.start()
-    consumer = GoalSummaryConsumer(database, link, durable, 512)
+    pool = analysis_processes(workers)
+    if pool is not None:  # started and warmed before the clock runs, as the exchange does at start-up
+        await asyncio.gather(*(asyncio.get_running_loop().run_in_executor(pool, warm_up) for _ in range(workers)))
+    consumer = GoalSummaryConsumer(database, link, durable, 512, analysis_pool=pool, analysis_workers=workers)
     js = await link.jetstream()
     started = time.monotonic()
     task = asyncio.create_task(consumer.run())
@@ -304,6 +314,8 @@ async def exchange_consume_rate(url: str, database: Database, count: int, durabl
         consumer.stop()
         await asyncio.wait_for(task, 30)
         await link.close()
+        if pool is not None:
+            pool.shutdown()
     return count / elapsed
 
 
@@ -398,7 +410,9 @@ async def run(options: argparse.Namespace) -> BenchmarkReport:
                 store_url = await databases.create(backend, "store")
                 database = await Database.open(store_url, migrations=MIGRATIONS)
                 try:
-                    rate = await exchange_consume_rate(server.url, database, len(summaries), f"exchange-{backend}")
+                    rate = await exchange_consume_rate(
+                        server.url, database, len(summaries), f"exchange-{backend}", options.analysis_workers
+                    )
                     figures["ingest"] = {"exchange_per_s": round(rate), "raw_consume_per_s": round(raw_rate)}
                     table.rows.append(
                         [backend, f"ingest summaries/s ({len(summaries):,})", f"{rate:,.0f}", f"{raw_rate:,.0f} raw",

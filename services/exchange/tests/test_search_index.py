@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from banso_core.japanese import QueryToken, QueryWord
+from exchange.goal_summary.analysis import index_goal
 from exchange.goal_summary.index import GoalIndex
 from exchange.goal_summary.schemas import SearchParams
 from exchange.goal_summary.service import GoalFilters, goal_summary_service
@@ -128,3 +129,14 @@ def test_an_index_kept_in_step_equals_a_fresh_load(writes):
     fresh.apply(sorted(stored.values(), key=lambda row: row.goal_ref))
     assert live.alive_count == fresh.alive_count == sum(not row.withdrawn for row in stored.values())
     assert answers(live) == answers(fresh)
+
+
+async def test_an_exchange_with_analysis_processes_ingests_as_one_without(start_exchange, wire, store):
+    refs = [wire.new_ref() for _ in range(6)]
+    for number, ref in enumerate(refs):
+        await wire.publish(wire.summary(ref, text=f"サウナ棟の新設 第{number}期"))
+    exchange = await start_exchange(analysis_workers=2)  # its first batch holds all six: shared out to both
+    await wire.settled()
+    assert sorted(await exchange.refs(q="サウナ")) == sorted(refs)
+    stored = {row.goal_ref: row.search_words for row in await store.rows()}
+    assert stored[refs[0]] == index_goal("サウナ棟の新設 第0期", "new_product", "M", "75").words

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 
 from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -39,6 +41,14 @@ async def load_search_index(database: Database) -> None:
     logger.info("search index loaded: %d goals in %.1f s", index.alive_count, index.load_seconds)
 
 
+def analysis_processes(workers: int) -> ProcessPoolExecutor | None:
+    """A pool of processes that analyse ingested texts, each with Sudachi loaded (spawned: this process has
+    threads that a fork would copy mid-flight)."""
+    if not workers:
+        return None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up)
+
+
 def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
     settings = settings or ExchangeSettings()
     configure_tracing("exchange", settings.tracing_exporter, settings.otlp_endpoint)
@@ -53,8 +63,15 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
         policy = AlertPolicy(settings.similar_alert_threshold, settings.similar_alerts_per_staff_per_day)
         watcher = SimilarGoalWatcher(database, nats, policy)
         watcher_task = asyncio.create_task(watcher.run(), name="exchange-similar-goals")
+        analysis_pool = analysis_processes(settings.analysis_workers)
         consumer = GoalSummaryConsumer(
-            database, nats, settings.consumer_name, settings.consumer_batch_size, watcher.goals_stored
+            database,
+            nats,
+            settings.consumer_name,
+            settings.consumer_batch_size,
+            watcher.goals_stored,
+            analysis_pool,
+            settings.analysis_workers,
         )
         consumer_task = asyncio.create_task(consumer.run(), name="exchange-goal-summaries")
         inquiry_relay = InquiryRelay(database, nats, settings.inquiry_relay_poll_seconds)
@@ -89,6 +106,8 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
             await stop_gracefully(inquiry_relay_task, inquiry_relay.stop)
             await nats.close()
             await database.close()
+            if analysis_pool is not None:
+                analysis_pool.shutdown(cancel_futures=True)
 
     app = FastAPI(title="Bansō exchange — 目標の共有", version="0.1.0", lifespan=lifespan)
     install_http_error_handlers(app)

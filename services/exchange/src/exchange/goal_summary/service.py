@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +19,7 @@ from banso_core.japanese import (
     fold,
     index_term,
 )
-from exchange.goal_summary.analysis import index_goal
+from exchange.goal_summary.analysis import IndexedTerms, index_goal, index_goals
 from exchange.goal_summary.index import GoalIndex, Page
 from exchange.goal_summary.models import SharedGoal
 from exchange.goal_summary.repository import SharedGoalRepository
@@ -159,14 +161,36 @@ class GoalSummaryService:
         await index.sync(session)
         return index
 
-    async def ingest(self, session: AsyncSession, summaries: Sequence[IncomingSummary]) -> None:
-        """Apply a batch idempotently: older versions never overwrite newer ones, tombstones purge."""
+    async def analyse(
+        self, summaries: Sequence[IncomingSummary], pool: Executor | None = None, workers: int = 1
+    ) -> dict[tuple[str, str], IndexedTerms]:
+        """The index terms of each summary to store (Sudachi: CPU-bound). With `pool`, the batch is shared out
+        among its `workers` processes, so that analysis uses every core while this process waits."""
+        goals = [s for s in newest_per_goal(summaries) if not s.withdrawn]
+        inputs = [(s.text, s.category, s.jsic_major, s.jsic_middle) for s in goals]
+        if pool is None or len(goals) < 2 * workers:
+            return {s.key: index_goal(*goal) for s, goal in zip(goals, inputs, strict=True)}
+        loop = asyncio.get_running_loop()
+        size = -(-len(inputs) // workers)
+        parts = await asyncio.gather(
+            *(
+                loop.run_in_executor(pool, index_goals, inputs[start : start + size])
+                for start in range(0, len(inputs), size)
+            )
+        )
+        return {s.key: terms for s, terms in zip(goals, (t for part in parts for t in part), strict=True)}
+
+    async def ingest(
+        self,
+        session: AsyncSession,
+        summaries: Sequence[IncomingSummary],
+        terms: dict[tuple[str, str], IndexedTerms] | None = None,
+    ) -> None:
+        """Apply a batch idempotently: older versions never overwrite newer ones, tombstones purge. `terms`:
+        from `analyse`, done before the session began (else analysed here)."""
         newest = newest_per_goal(summaries)
-        terms = {
-            summary.key: index_goal(summary.text, summary.category, summary.jsic_major, summary.jsic_middle)
-            for summary in newest
-            if not summary.withdrawn
-        }
+        if terms is None:
+            terms = await self.analyse(newest)
         await self.shared_goals.upsert_newest(session, newest, terms)
 
     async def clear(self, session: AsyncSession) -> int:
