@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy import ColumnElement, func, literal, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from banso_core.japanese import ESCAPE, QueryWord
@@ -188,24 +188,27 @@ class GoalIndex:
                 self._reset()
             new_state = (top, [])
             since = SharedGoal.ingested_seq > self.watermark
+        if self.loaded and new_state == (self.watermark, self.in_progress):
+            return 0  # nothing committed since the last look
+        everything = self.watermark == 0 and not self.in_progress
+        # Everything: in key order. What changed since: in stamp order, along ix_shared_goal_ingested_seq.
+        order: tuple[Any, ...] = (SharedGoal.org_id, SharedGoal.goal_ref)
+        if not everything:
+            order = (SharedGoal.ingested_seq, *order)
         read = 0
-        after: tuple[str, str] = ("", "")
+        after: tuple[Any, ...] | None = None
         while True:
-            query = (
-                select(*_ROW_COLUMNS)
-                .where(since, SharedGoal.org_id >= after[0])
-                .where(or_(SharedGoal.org_id > after[0], SharedGoal.goal_ref > after[1]))
-                .order_by(SharedGoal.org_id, SharedGoal.goal_ref)
-                .limit(LOAD_CHUNK)
-            )
+            query = select(*_ROW_COLUMNS).order_by(*order).limit(LOAD_CHUNK)
+            if not everything:
+                query = query.where(since)
+            if after is not None:
+                query = query.where(tuple_(*order) > tuple_(*(literal(value) for value in after)))
             rows = (await session.execute(query)).all()
-            if not rows:
-                break
             self.apply(rows)
             read += len(rows)
-            after = (rows[-1].org_id, rows[-1].goal_ref)
             if len(rows) < LOAD_CHUNK:
                 break
+            after = tuple(getattr(rows[-1], column.key) for column in order)
             await asyncio.sleep(0)  # let others run between chunks of a long load
         if read >= BULK_ROWS or self._delta_size > max(1_000_000, len(self._base_docs) // 4):
             self._merge()

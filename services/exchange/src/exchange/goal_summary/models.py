@@ -18,7 +18,7 @@ class SharedGoal(Base):
     __tablename__ = "shared_goal"
     __table_args__ = (
         Index("ix_shared_goal_listing", "withdrawn", "set_on"),
-        Index("ix_shared_goal_ingested_seq", "ingested_seq"),
+        Index("ix_shared_goal_ingested_seq", "ingested_seq", "org_id", "goal_ref"),
     )
 
     org_id: Mapped[str] = mapped_column(String(64), primary_key=True)

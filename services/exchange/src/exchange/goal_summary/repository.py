@@ -4,7 +4,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, func, or_, select, text, tuple_
+from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -79,8 +79,15 @@ class SharedGoalRepository:
         """The stored rows of these goals (a page's), by key."""
         if not keys:
             return {}
-        query = select(SharedGoal).where(tuple_(SharedGoal.org_id, SharedGoal.goal_ref).in_(list(keys)))
-        return {(goal.org_id, goal.goal_ref): goal for goal in (await session.scalars(query)).all()}
+        # Two INs probe the primary key (a row-value IN makes SQLite scan the table); the few extra rows they
+        # may match are dropped here.
+        wanted = set(keys)
+        query = select(SharedGoal).where(
+            SharedGoal.org_id.in_({org_id for org_id, _ in wanted}),
+            SharedGoal.goal_ref.in_({goal_ref for _, goal_ref in wanted}),
+        )
+        goals = (await session.scalars(query)).all()
+        return {key: goal for goal in goals if (key := (goal.org_id, goal.goal_ref)) in wanted}
 
     async def delete_all(self, session: AsyncSession) -> int:
         """Empty the store (the rebuild's first step)."""

@@ -35,7 +35,7 @@ def upgrade() -> None:
     with op.batch_alter_table("shared_goal", schema=None) as batch_op:
         batch_op.drop_column("search_vector")
         batch_op.add_column(sa.Column("ingested_seq", sa.BigInteger(), nullable=False, server_default="0"))
-        batch_op.create_index("ix_shared_goal_ingested_seq", ["ingested_seq"], unique=False)
+        batch_op.create_index("ix_shared_goal_ingested_seq", ["ingested_seq", "org_id", "goal_ref"], unique=False)
 
 
 def downgrade() -> None:
