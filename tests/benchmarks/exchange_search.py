@@ -21,8 +21,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import math
+import os
 import random
+import resource
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -45,6 +48,7 @@ from banso_core.testing.servers import running_nats_server
 from exchange.app import analysis_processes
 from exchange.db import MIGRATIONS
 from exchange.goal_summary.events import GoalSummaryConsumer
+from exchange.goal_summary.index import GoalIndex
 from exchange.goal_summary.schemas import SearchParams, SimilarParams
 from exchange.goal_summary.service import IncomingSummary, goal_summary_service
 
@@ -319,6 +323,24 @@ async def exchange_consume_rate(url: str, database: Database, count: int, durabl
     return count / elapsed
 
 
+def resident_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+async def fresh_index_load(database: Database) -> dict[str, float]:
+    """A second process's start: the index loaded afresh from the store (seconds, and resident memory it added)."""
+    gc.collect()
+    before = resident_mb()
+    index = GoalIndex()
+    started = time.monotonic()
+    async with database.session(read_only=True) as session:
+        await index.sync(session)
+    seconds = time.monotonic() - started
+    added = resident_mb() - before
+    return {"load_s": round(seconds, 2), "index_mb": round(added), "goals": index.alive_count}
+
+
 def latency_summary(seconds: Sequence[float]) -> dict[str, float]:
     return {f"p{int(q * 100)}_ms": round(quantile(seconds, q) * 1000, 2) for q in (0.5, 0.95, 0.99)}
 
@@ -418,6 +440,11 @@ async def run(options: argparse.Namespace) -> BenchmarkReport:
                         [backend, f"ingest summaries/s ({len(summaries):,})", f"{rate:,.0f}", f"{raw_rate:,.0f} raw",
                          f"{rate / raw_rate:.2f}"]
                     )  # fmt: skip
+                    figures["index"] = loaded = await fresh_index_load(database)
+                    table.rows.append(
+                        [backend, f"index load s / MB ({loaded['goals']:,})", f"{loaded['load_s']}",
+                         f"{loaded['index_mb']} MB", ""]
+                    )  # fmt: skip
                     await search_latencies(database, query_texts, min(50, options.search_requests))  # warm
                     searched = latency_summary(await search_latencies(database, query_texts, options.search_requests))
                     similar = latency_summary(
@@ -443,4 +470,6 @@ async def run(options: argparse.Namespace) -> BenchmarkReport:
     if "postgresql" not in backends:
         notes.append("pg_trgm reference needs PostgreSQL: set BANSO_BENCH_POSTGRES_URL or BANSO_TEST_POSTGRES_URL")
     results["raw_consume_rounds"] = [round(rate) for rate in raw_rates]
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    notes.append(f"peak RSS of the benchmark process (payloads, stores' indexes and all): {results['peak_rss_mb']} MB")
     return BenchmarkReport(name=NAME, table=table, results=results, notes=notes)
