@@ -112,7 +112,7 @@ def answers(index: GoalIndex) -> list[object]:
     return found
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(writes=writes)
 def test_an_index_kept_in_step_equals_a_fresh_load(writes):
     live = GoalIndex()

@@ -295,44 +295,38 @@ class GoalIndex:
         self._total_length += length
 
     def _merge(self) -> None:
-        """Fold the per-term arrays into the base, leaving dead documents out."""
+        """Fold the per-term arrays into the base, leaving dead documents out. Term by term, so that nothing but
+        the new base is allocated (at 1M goals it holds some 50M postings)."""
         term_count = len(self.terms)
-        base_counts = np.zeros(term_count, dtype=np.int64)
-        base_counts[: len(self._base_offsets) - 1] = np.diff(self._base_offsets)
-        delta_terms = np.fromiter(sorted(self._delta), dtype=np.int64, count=len(self._delta))
-        delta_lists = [self._delta[int(term)] for term in delta_terms]
-        delta_counts = np.zeros(term_count, dtype=np.int64)
-        delta_counts[delta_terms] = [len(postings) for postings in delta_lists]
-        delta_docs = (
-            np.concatenate([np.frombuffer(postings, dtype=np.int32) for postings in delta_lists])
-            if delta_lists
-            else _EMPTY
-        )
-        # Every term's documents: the base's, then the newer ones (greater numbers), so each stays sorted.
-        counts = base_counts + delta_counts
+        base_offsets, base_docs, delta = self._base_offsets, self._base_docs, self._delta
+        base_terms = len(base_offsets) - 1
+        counts = np.zeros(term_count, dtype=np.int64)
+        counts[:base_terms] = np.diff(base_offsets)
+        for term, postings in delta.items():
+            counts[term] += len(postings)
         offsets = np.zeros(term_count + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         docs = np.empty(int(offsets[-1]), dtype=np.int32)
-        base_terms = np.repeat(np.arange(term_count, dtype=np.int32), base_counts)
-        base_positions = np.arange(len(self._base_docs), dtype=np.int64)
-        base_positions += (offsets[:-1] - np.concatenate(([0], np.cumsum(base_counts)[:-1])))[base_terms]
-        docs[base_positions] = self._base_docs
-        del base_terms, base_positions
-        delta_terms_each = np.repeat(np.arange(term_count, dtype=np.int32), delta_counts)
-        delta_positions = np.arange(len(delta_docs), dtype=np.int64)
-        delta_positions += (offsets[:-1] + base_counts - np.concatenate(([0], np.cumsum(delta_counts)[:-1])))[
-            delta_terms_each
-        ]
-        docs[delta_positions] = delta_docs
-        del delta_terms_each, delta_positions
+        for term in range(term_count):
+            at = int(offsets[term])
+            if term < base_terms:
+                start, end = int(base_offsets[term]), int(base_offsets[term + 1])
+                docs[at : at + end - start] = base_docs[start:end]
+                at += end - start
+            if (recent := delta.get(term)) is not None:
+                # Newer documents have greater numbers: each term's documents stay sorted.
+                docs[at : at + len(recent)] = np.frombuffer(recent, dtype=np.int32)
+        self._delta, self._delta_size = {}, 0
+        del base_docs, delta
         alive = self._alive.values[docs]
         if not alive.all():
-            kept_terms = np.repeat(np.arange(term_count, dtype=np.int32), counts)[alive]
+            alive_before = np.zeros(len(docs) + 1, dtype=np.int32)
+            np.cumsum(alive, out=alive_before[1:])
+            kept = alive_before[offsets[1:]] - alive_before[offsets[:-1]]
             docs = docs[alive]
             offsets = np.zeros(term_count + 1, dtype=np.int64)
-            np.cumsum(np.bincount(kept_terms, minlength=term_count), out=offsets[1:])
+            np.cumsum(kept, out=offsets[1:])
         self._base_docs, self._base_offsets = docs, offsets
-        self._delta, self._delta_size = {}, 0
 
     # ---------------------------------------------------------------------------------------------- looking up
 
