@@ -97,7 +97,7 @@ writes = st.lists(
         st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
         st.one_of(st.none(), st.dates(dt.date(2025, 1, 1), dt.date(2025, 1, 5))),
         st.sampled_from(["new_product", "succession"]),
-        st.booleans(),  # fold the recent postings into the base after this write
+        st.sampled_from(["", "merge", "renumber"]),  # after this write: fold postings, or number afresh
     ),
     max_size=40,
 )
@@ -118,13 +118,15 @@ def test_an_index_kept_in_step_equals_a_fresh_load(writes):
     live = GoalIndex()
     stored: dict[str, Row] = {}
     versions: dict[str, int] = {}
-    for goal_ref, withdrawn, words, set_on, category, merge in writes:
+    for goal_ref, withdrawn, words, set_on, category, then in writes:
         versions[goal_ref] = versions.get(goal_ref, 0) + 1
         row = Row("org", goal_ref, versions[goal_ref], withdrawn, " ".join(words), set_on, category)
         stored[goal_ref] = row
         live.apply([row])
-        if merge:
+        if then == "merge":
             live._merge()
+        elif then == "renumber":
+            live._renumber()
     fresh = GoalIndex()
     fresh.apply(sorted(stored.values(), key=lambda row: row.goal_ref))
     assert live.alive_count == fresh.alive_count == sum(not row.withdrawn for row in stored.values())

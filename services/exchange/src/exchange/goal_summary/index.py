@@ -49,6 +49,8 @@ SIMILAR_TERMS = 8
 CODED_COLUMNS = ("category", "jsic_major", "jsic_middle", "status", "business_form", "employee_band", "org_id")
 LOAD_CHUNK = 5_000
 """Rows read per statement while loading or catching up."""
+RENUMBER_DEAD = 50_000
+"""Dead document numbers (beyond a quarter of the live ones) from which the documents are numbered afresh."""
 BULK_ROWS = 2_000
 """A sync of at least this many rows builds postings by sorting, not by appending term by term."""
 NULL_DAY = -2_000_000_000
@@ -210,7 +212,9 @@ class GoalIndex:
                 break
             after = tuple(getattr(rows[-1], column.key) for column in order)
             await asyncio.sleep(0)  # let others run between chunks of a long load
-        if read >= BULK_ROWS or self._delta_size > max(1_000_000, len(self._base_docs) // 4):
+        if self.documents - self.alive_count > max(RENUMBER_DEAD, self.alive_count // 4):
+            self._renumber()
+        elif read >= BULK_ROWS or self._delta_size > max(1_000_000, len(self._base_docs) // 4):
             self._merge()
         self.watermark, self.in_progress = new_state
         return read
@@ -327,6 +331,23 @@ class GoalIndex:
             offsets = np.zeros(term_count + 1, dtype=np.int64)
             np.cumsum(kept, out=offsets[1:])
         self._base_docs, self._base_offsets = docs, offsets
+
+    def _renumber(self) -> None:
+        """Number the live documents afresh, 0 upwards in the same order, so that the dead ones (every change
+        leaves one) stop taking room."""
+        self._merge()
+        size = self.documents
+        alive = self._alive.values[:size]
+        new_number = np.cumsum(alive, dtype=np.int64) - 1
+        self._base_docs = new_number[self._base_docs].astype(np.int32)
+        self.keys = [key for key, live in zip(self.keys, alive.tolist(), strict=True) if live]
+        self.number_of = {key: number for number, key in enumerate(self.keys)}
+        for column in (self._day, self._updated, self._length, *self._columns.values()):
+            column.values = column.values[:size][alive].copy()
+        self._alive.values = np.ones(len(self.keys), dtype=np.bool_)
+        self.documents = len(self.keys)
+        for column in (self._alive, self._day, self._updated, self._length, *self._columns.values()):
+            column.reserve(self.documents + 1)
 
     # ---------------------------------------------------------------------------------------------- looking up
 
