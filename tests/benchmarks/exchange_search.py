@@ -21,8 +21,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import math
+import os
 import random
+import resource
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -42,8 +45,10 @@ from banso_core.db import Database
 from banso_core.japanese import bigrams, warm_up
 from banso_core.messaging import GOALS_STREAM, MSG_ID_HEADER, NatsLink, ensure_stream, goal_subject
 from banso_core.testing.servers import running_nats_server
+from exchange.app import analysis_processes
 from exchange.db import MIGRATIONS
 from exchange.goal_summary.events import GoalSummaryConsumer
+from exchange.goal_summary.index import GoalIndex
 from exchange.goal_summary.schemas import SearchParams, SimilarParams
 from exchange.goal_summary.service import IncomingSummary, goal_summary_service
 
@@ -65,6 +70,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--search-requests", type=int, default=400, help="exchange_search: timed searches per engine (400)"
     )
     parser.add_argument("--similar-requests", type=int, default=100, help="exchange_search: timed similar (100)")
+    parser.add_argument(
+        "--analysis-workers",
+        type=int,
+        default=2,
+        help="exchange_search: processes that analyse ingested texts, as EXCHANGE_ANALYSIS_WORKERS (2; 0: none)",
+    )
 
 
 # ------------------------------------------------------------------------------------------------ labelled set
@@ -283,10 +294,13 @@ async def raw_consume_rate(url: str, count: int, durable: str) -> float:
     return count / elapsed
 
 
-async def exchange_consume_rate(url: str, database: Database, count: int, durable: str) -> float:
+async def exchange_consume_rate(url: str, database: Database, count: int, durable: str, workers: int) -> float:
     link = NatsLink(url, name="bench-exchange")
     await link.start()
-    consumer = GoalSummaryConsumer(database, link, durable, 512)
+    pool = analysis_processes(workers)
+    if pool is not None:  # started and warmed before the clock runs, as the exchange does at start-up
+        await asyncio.gather(*(asyncio.get_running_loop().run_in_executor(pool, warm_up) for _ in range(workers)))
+    consumer = GoalSummaryConsumer(database, link, durable, 512, analysis_pool=pool, analysis_workers=workers)
     js = await link.jetstream()
     started = time.monotonic()
     task = asyncio.create_task(consumer.run())
@@ -304,7 +318,27 @@ async def exchange_consume_rate(url: str, database: Database, count: int, durabl
         consumer.stop()
         await asyncio.wait_for(task, 30)
         await link.close()
+        if pool is not None:
+            pool.shutdown()
     return count / elapsed
+
+
+def resident_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+async def fresh_index_load(database: Database) -> dict[str, float]:
+    """A second process's start: the index loaded afresh from the store (seconds, and resident memory it added)."""
+    gc.collect()
+    before = resident_mb()
+    index = GoalIndex()
+    started = time.monotonic()
+    async with database.session(read_only=True) as session:
+        await index.sync(session)
+    seconds = time.monotonic() - started
+    added = resident_mb() - before
+    return {"load_s": round(seconds, 2), "index_mb": round(added), "goals": index.alive_count}
 
 
 def latency_summary(seconds: Sequence[float]) -> dict[str, float]:
@@ -398,11 +432,18 @@ async def run(options: argparse.Namespace) -> BenchmarkReport:
                 store_url = await databases.create(backend, "store")
                 database = await Database.open(store_url, migrations=MIGRATIONS)
                 try:
-                    rate = await exchange_consume_rate(server.url, database, len(summaries), f"exchange-{backend}")
+                    rate = await exchange_consume_rate(
+                        server.url, database, len(summaries), f"exchange-{backend}", options.analysis_workers
+                    )
                     figures["ingest"] = {"exchange_per_s": round(rate), "raw_consume_per_s": round(raw_rate)}
                     table.rows.append(
                         [backend, f"ingest summaries/s ({len(summaries):,})", f"{rate:,.0f}", f"{raw_rate:,.0f} raw",
                          f"{rate / raw_rate:.2f}"]
+                    )  # fmt: skip
+                    figures["index"] = loaded = await fresh_index_load(database)
+                    table.rows.append(
+                        [backend, f"index load s / MB ({loaded['goals']:,})", f"{loaded['load_s']}",
+                         f"{loaded['index_mb']} MB", ""]
                     )  # fmt: skip
                     await search_latencies(database, query_texts, min(50, options.search_requests))  # warm
                     searched = latency_summary(await search_latencies(database, query_texts, options.search_requests))
@@ -429,4 +470,6 @@ async def run(options: argparse.Namespace) -> BenchmarkReport:
     if "postgresql" not in backends:
         notes.append("pg_trgm reference needs PostgreSQL: set BANSO_BENCH_POSTGRES_URL or BANSO_TEST_POSTGRES_URL")
     results["raw_consume_rounds"] = [round(rate) for rate in raw_rates]
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    notes.append(f"peak RSS of the benchmark process (payloads, stores' indexes and all): {results['peak_rss_mb']} MB")
     return BenchmarkReport(name=NAME, table=table, results=results, notes=notes)

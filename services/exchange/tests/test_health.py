@@ -10,8 +10,8 @@ from banso_core.testing.servers import eventually
 
 pytestmark = pytest.mark.postgres
 
-READY = {"ready": True, "checks": {"database": True, "nats": True}}
-BROKER_AWAY = {"ready": False, "checks": {"database": True, "nats": False}}
+READY = {"ready": True, "checks": {"database": True, "nats": True, "search_index": True}}
+BROKER_AWAY = {"ready": False, "checks": {"database": True, "nats": False, "search_index": True}}
 
 
 async def readiness(exchange) -> tuple[int, dict]:

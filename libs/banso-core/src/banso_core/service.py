@@ -48,7 +48,8 @@ async def start_grpc_server(
 
 
 def health_router() -> APIRouter:
-    """`/healthz` (the process answers) and `/readyz` (the database and NATS it uses are reachable)."""
+    """`/healthz` (the process answers) and `/readyz` (the database and NATS it uses are reachable, and whatever
+    else the app lists in `app.state.ready_checks`: name → a function that says whether that part is ready)."""
     router = APIRouter(tags=["health"])
 
     @router.get("/healthz")
@@ -64,6 +65,8 @@ def health_router() -> APIRouter:
         nats_link: NatsLink | None = getattr(request.app.state, "nats", None)
         if nats_link is not None:
             checks["nats"] = nats_link.is_connected
+        for name, check in getattr(request.app.state, "ready_checks", {}).items():
+            checks[name] = bool(check())
         ready = all(checks.values())
         return JSONResponse(status_code=200 if ready else 503, content={"ready": ready, "checks": checks})
 

@@ -21,6 +21,9 @@ class ExchangeSettings(ServiceSettings):
     """Durable consumer name on the goals stream; replicas of one exchange share it."""
     consumer_batch_size: int = 512
     """Summaries fetched and committed per batch."""
+    analysis_workers: Annotated[int, Field(ge=0)] = 0
+    """Processes that analyse ingested texts (Sudachi, CPU-bound), each batch shared out among them; 0: on the
+    event loop. On a machine with cores to spare, set it to the number of cores."""
     federation_registry: Path | None = None
     """Federation registry (`deploy/federation.toml`, or the older JSON form) with the member organizations' public
     keys and kinds: only their staff's tokens are accepted. Unset: every call is refused (401)."""

@@ -53,3 +53,8 @@ def index_goal(text: str, category: str, jsic_major: str, jsic_middle: str) -> I
         labels=label_terms(category, jsic_major, jsic_middle),
         bigrams=" ".join(bigrams(text)),
     )
+
+
+def index_goals(goals: list[tuple[str, str, str, str]]) -> list[IndexedTerms]:
+    """`index_goal` of each (text, category, jsic_major, jsic_middle): what a process of the analysis pool runs."""
+    return [index_goal(*goal) for goal in goals]

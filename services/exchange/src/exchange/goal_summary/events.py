@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 
 from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
@@ -99,7 +100,11 @@ class GoalSummaryConsumer(DurableConsumer):
         durable: str,
         batch_size: int,
         goals_stored: Callable[[list[tuple[str, str]]], None] | None = None,
+        analysis_pool: Executor | None = None,
+        analysis_workers: int = 1,
     ) -> None:
+        self.analysis_pool, self.analysis_workers = analysis_pool, analysis_workers
+        """Processes that analyse each batch's texts (None: on the event loop)."""
         self.goals_stored = goals_stored
         """Told, after each commit, which shared goals were stored (the similar-goal watcher)."""
         super().__init__(
@@ -110,8 +115,10 @@ class GoalSummaryConsumer(DurableConsumer):
         js = await self.nats.jetstream()
         async with decoded_batch(js, msgs, decode_goal_summary, "exchange.consume") as decoded:
             summaries = [summary for _, summary in decoded]
+            # Before the session: on SQLite a write session holds the write gate.
+            terms = await goal_summary_service.analyse(summaries, self.analysis_pool, self.analysis_workers)
             async with self.database.session() as session:
-                await goal_summary_service.ingest(session, summaries)
+                await goal_summary_service.ingest(session, summaries, terms)
                 await session.commit()
         for msg in msgs:
             await msg.ack()

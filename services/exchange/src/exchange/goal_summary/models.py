@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Boolean, Date, Index, String, Text
-from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from banso_core.db import UtcDateTime, utc_now
@@ -17,7 +16,10 @@ class SharedGoal(Base):
     """
 
     __tablename__ = "shared_goal"
-    __table_args__ = (Index("ix_shared_goal_listing", "withdrawn", "set_on"),)
+    __table_args__ = (
+        Index("ix_shared_goal_listing", "withdrawn", "set_on"),
+        Index("ix_shared_goal_ingested_seq", "ingested_seq", "org_id", "goal_ref"),
+    )
 
     org_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     goal_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -38,11 +40,12 @@ class SharedGoal(Base):
     achieved_on: Mapped[dt.date | None] = mapped_column(Date)
     ingested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
 
-    # The search index's input (analysis.py), in the form each database indexes. SQLite: the four term lists,
-    # which the FTS5 table `shared_goal_fts` indexes through triggers. PostgreSQL: one weighted tsvector
-    # (words A, synonyms B, labels C, bigrams D) under a GIN index; the term lists stay empty there.
+    # The search index's input (analysis.py): the four term lists, space-separated, from which each exchange
+    # process loads its in-memory index (index.py) without analysing the texts again.
     search_words: Mapped[str] = mapped_column(Text, default="")
     search_synonyms: Mapped[str] = mapped_column(Text, default="")
     search_labels: Mapped[str] = mapped_column(Text, default="")
     search_bigrams: Mapped[str] = mapped_column(Text, default="")
-    search_vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+    ingested_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    """Stamped by every write, so that each process's index reads what changed since it last looked (index.py):
+    SQLite: the stored maximum + 1; PostgreSQL: the writing transaction's id."""

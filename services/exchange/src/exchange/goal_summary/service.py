@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,13 +19,14 @@ from banso_core.japanese import (
     fold,
     index_term,
 )
-from exchange.goal_summary.analysis import index_goal
+from exchange.goal_summary.analysis import IndexedTerms, index_goal, index_goals
+from exchange.goal_summary.index import GoalIndex, Page
 from exchange.goal_summary.models import SharedGoal
-from exchange.goal_summary.repository import SharedGoalRepository, TextMatch
+from exchange.goal_summary.repository import SharedGoalRepository
 from exchange.goal_summary.schemas import Highlight, SearchParams, SimilarParams
 
 MAX_SIMILAR_TERMS = 24
-"""Content terms of a goal that "similar" looks for (a 400-character goal has a few dozen)."""
+"""Content terms of a goal that "similar" weighs (a 400-character goal has a few dozen); it looks for the rarest."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,20 +145,69 @@ def similarity_word(text: str, tokens: Sequence[Token]) -> QueryWord:
 class GoalSummaryService:
     def __init__(self) -> None:
         self.shared_goals = SharedGoalRepository()
+        self.indexes: dict[str, GoalIndex] = {}
+        """One in-memory index per database this process uses, by URL."""
 
-    async def ingest(self, session: AsyncSession, summaries: Sequence[IncomingSummary]) -> None:
-        """Apply a batch idempotently: older versions never overwrite newer ones, tombstones purge."""
+    def index_of(self, session: AsyncSession) -> GoalIndex:
+        url = session.get_bind().engine.url.render_as_string(hide_password=False)
+        index = self.indexes.get(url)
+        if index is None:
+            index = self.indexes[url] = GoalIndex()
+        return index
+
+    async def synced_index(self, session: AsyncSession) -> GoalIndex:
+        """The index of the session's database, with every write committed so far (loaded the first time)."""
+        index = self.index_of(session)
+        await index.sync(session)
+        return index
+
+    async def analyse(
+        self, summaries: Sequence[IncomingSummary], pool: Executor | None = None, workers: int = 1
+    ) -> dict[tuple[str, str], IndexedTerms]:
+        """The index terms of each summary to store (Sudachi: CPU-bound). With `pool`, the batch is shared out
+        among its `workers` processes, so that analysis uses every core while this process waits."""
+        goals = [s for s in newest_per_goal(summaries) if not s.withdrawn]
+        inputs = [(s.text, s.category, s.jsic_major, s.jsic_middle) for s in goals]
+        if pool is None or len(goals) < 2 * workers:
+            return {s.key: index_goal(*goal) for s, goal in zip(goals, inputs, strict=True)}
+        loop = asyncio.get_running_loop()
+        size = -(-len(inputs) // workers)
+        parts = await asyncio.gather(
+            *(
+                loop.run_in_executor(pool, index_goals, inputs[start : start + size])
+                for start in range(0, len(inputs), size)
+            )
+        )
+        return {s.key: terms for s, terms in zip(goals, (t for part in parts for t in part), strict=True)}
+
+    async def ingest(
+        self,
+        session: AsyncSession,
+        summaries: Sequence[IncomingSummary],
+        terms: dict[tuple[str, str], IndexedTerms] | None = None,
+    ) -> None:
+        """Apply a batch idempotently: older versions never overwrite newer ones, tombstones purge. `terms`:
+        from `analyse`, done before the session began (else analysed here)."""
         newest = newest_per_goal(summaries)
-        terms = {
-            summary.key: index_goal(summary.text, summary.category, summary.jsic_major, summary.jsic_middle)
-            for summary in newest
-            if not summary.withdrawn
-        }
+        if terms is None:
+            terms = await self.analyse(newest)
         await self.shared_goals.upsert_newest(session, newest, terms)
 
     async def clear(self, session: AsyncSession) -> int:
         """Empty the store (a rebuild's first step)."""
-        return await self.shared_goals.delete_all(session)
+        deleted = await self.shared_goals.delete_all(session)
+        self.index_of(session).clear()
+        return deleted
+
+    async def _found(self, session: AsyncSession, page: Page) -> list[tuple[SharedGoal, float]]:
+        """The page's stored rows, in the page's order (a goal withdrawn since the index looked is left out)."""
+        rows = await self.shared_goals.get_many(session, page.keys)
+        found = []
+        for key, score in zip(page.keys, page.scores, strict=True):
+            goal = rows.get(key)
+            if goal is not None and not goal.withdrawn:
+                found.append((goal, score))
+        return found
 
     async def search(
         self, session: AsyncSession, params: SearchParams, org_ids: frozenset[str] | None = None
@@ -176,27 +228,26 @@ class GoalSummaryService:
             set_to=params.set_to,
         )
         words = analyse_query(params.q)
-        if not params.q.strip():
-            found, total = await self.shared_goals.list_newest(session, filters, params.limit, params.offset)
-            return [FoundGoal(goal, score, [], []) for goal, score in found], total
-        if not words:
+        if params.q.strip() and not words:
             return [], 0
-        found, total = await self.shared_goals.search(session, TextMatch(words), filters, params.limit, params.offset)
-        if not total and any(len(word.bigram_terms) > 1 for word in words):
-            found, total = await self.shared_goals.search(
-                session, TextMatch(words, relaxed=True), filters, params.limit, params.offset
-            )
+        index = await self.synced_index(session)
+        if not params.q.strip():
+            page = index.newest(filters, params.limit, params.offset)
+            return [FoundGoal(goal, score, [], []) for goal, score in await self._found(session, page)], page.total
+        page = index.search(words, filters, params.limit, params.offset)
+        if not page.total and any(len(word.bigram_terms) > 1 for word in words):
+            page = index.search(words, filters, params.limit, params.offset, relaxed=True)
         results = []
-        for goal, score in found:
+        for goal, score in await self._found(session, page):
             spans, matched = highlight(goal.text, words)
             results.append(FoundGoal(goal, score, spans, matched))
-        return results, total
+        return results, page.total
 
     async def similar(
         self, session: AsyncSession, org_id: str, goal_ref: str, params: SimilarParams
     ) -> tuple[list[FoundGoal], int]:
-        """More like this: goals of *other* organizations ranked by shared words and synonyms, boosted for the
-        same category and industry; each with the words it shares."""
+        """More like this: goals of *other* organizations ranked by shared words and synonyms (the source's
+        rarest), boosted for the same category and industry; each with the words it shares."""
         source = await self.shared_goals.get(session, org_id, goal_ref)
         if source is None or source.withdrawn:
             raise NotFound(f"no shared goal {goal_ref!r} of organization {org_id!r}")
@@ -204,14 +255,14 @@ class GoalSummaryService:
         word = similarity_word(source.text, tokens)
         boost = {"category": source.category, "jsic_major": source.jsic_major, "jsic_middle": source.jsic_middle}
         filters = GoalFilters(category=params.category, status=params.status, exclude_org=org_id)
+        index = await self.synced_index(session)
         if not word.tokens and not word.curated_terms:
             filters = GoalFilters(category=params.category or source.category, status=params.status, exclude_org=org_id)
-            found, total = await self.shared_goals.list_newest(session, filters, params.limit, params.offset)
+            page = index.newest(filters, params.limit, params.offset)
         else:
-            match = TextMatch([word], boost=boost)
-            found, total = await self.shared_goals.search(session, match, filters, params.limit, params.offset)
+            page = index.similar([word], boost, filters, params.limit, params.offset)
         results = []
-        for goal, score in found:
+        for goal, score in await self._found(session, page):
             spans, matched = highlight(goal.text, [word])
             results.append(
                 FoundGoal(
@@ -223,7 +274,7 @@ class GoalSummaryService:
                     same_industry=bool(source.jsic_major) and goal.jsic_major == source.jsic_major,
                 )
             )
-        return results, total
+        return results, page.total
 
 
 goal_summary_service = GoalSummaryService()
