@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -33,7 +34,8 @@ class NatsServer:
     """A JetStream-enabled nats-server on loopback that can be stopped, killed and started again."""
 
     store_dir: Path
-    port: int = field(default_factory=free_port)
+    port: int = 0
+    """0 until the first start, which lets the server pick a free one; a restart keeps it."""
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -41,6 +43,12 @@ class NatsServer:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        """Start on `port`; at the first start without one, on a port the server picks itself (`-p -1`) and
+        reports in its ports file, so that no other process can take it between choosing and listening."""
+        ports_dir = self.store_dir / "ports"
+        ports_dir.mkdir(exist_ok=True)
+        for stale in ports_dir.glob("*.ports"):
+            stale.unlink()
         log_file = (self.store_dir / "nats-server.log").open("ab")
         self.process = subprocess.Popen(
             [
@@ -48,23 +56,25 @@ class NatsServer:
                 "-a",
                 "127.0.0.1",
                 "-p",
-                str(self.port),
+                str(self.port or -1),
                 "-js",
                 "-sd",
                 str(self.store_dir),
+                "--ports_file_dir",
+                str(ports_dir),
             ],
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
-            ):
-                return
             if self.process.poll() is not None:
                 raise RuntimeError(f"nats-server exited with {self.process.returncode}; see {log_file.name}")
+            reported = ports_dir / f"{Path(nats_server_binary()).name}_{self.process.pid}.ports"
+            with contextlib.suppress(OSError, ValueError, KeyError, IndexError):
+                self.port = int(json.loads(reported.read_text())["nats"][0].rpartition(":")[2])
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
             time.sleep(0.02)
         raise RuntimeError("nats-server did not start listening within 10 s")
 
@@ -140,9 +150,16 @@ class ServedApp:
         return f"http://127.0.0.1:{self.port}"
 
     async def start(self) -> None:
+        listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listening.bind(("127.0.0.1", self.port))
+        except OSError:  # taken since it was chosen (another test's client or server): any free one will do
+            listening.bind(("127.0.0.1", 0))
+            self.port = listening.getsockname()[1]
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
-        self.task = asyncio.create_task(self.server.serve())
+        self.task = asyncio.create_task(_serve(self.server, listening))
         while not self.server.started:
             if self.task.done():
                 self.task.result()
@@ -154,6 +171,16 @@ class ServedApp:
             self.server.should_exit = True
             await self.task
         self.server = self.task = None
+
+
+async def _serve(server: uvicorn.Server, listening: socket.socket) -> None:
+    # uvicorn ends a failed start with sys.exit; a SystemExit escaping a task stops the test's whole event loop.
+    try:
+        await server.serve(sockets=[listening])
+    except SystemExit as exit_:
+        raise RuntimeError(f"uvicorn exited with status {exit_.code}") from None
+    finally:
+        listening.close()
 
 
 @contextlib.asynccontextmanager
