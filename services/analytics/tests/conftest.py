@@ -8,8 +8,6 @@ Fixtures:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import json
 import uuid
@@ -38,7 +36,7 @@ from banso_core.messaging import (
     goal_subject,
     outcome_subject,
 )
-from banso_core.testing.servers import NatsServer, ServedApp, eventually
+from banso_core.testing.servers import NatsServer, ServedApp, app_starter, eventually
 from banso_core.tokens import TokenIssuer, public_key_pem
 
 PREFECTURE = "ishikawa-pref"
@@ -191,19 +189,10 @@ async def analytics_settings(nats_server: NatsServer, database_url: str, registr
 async def start_analytics(
     analytics_settings: AnalyticsSettings, registry: Registry
 ) -> AsyncIterator[Callable[..., Awaitable[Analytics]]]:
-    started: list[ServedApp] = []
-
-    async def start(**overrides: Any) -> Analytics:
-        settings = analytics_settings.model_copy(update=overrides)
-        served = ServedApp(create_app(settings))
-        await served.start()
-        started.append(served)
-        return Analytics(served, settings, registry)
-
-    yield start
-    for served in reversed(started):
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(served.stop(), timeout=10)
+    async with app_starter(
+        create_app, analytics_settings, lambda served, settings: Analytics(served, settings, registry)
+    ) as start:
+        yield start
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ Fixtures:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import itertools
 import uuid
@@ -30,7 +29,7 @@ from banso.events.v1 import goal_summary_pb2
 from banso_core.db import Database
 from banso_core.messaging import DEAD_LETTERS_STREAM, GOALS_STREAM, MSG_ID_HEADER, ensure_stream, goal_subject
 from banso_core.testing.auth import TestRegistry
-from banso_core.testing.servers import NatsServer, ServedApp, eventually
+from banso_core.testing.servers import NatsServer, ServedApp, app_starter, eventually
 from exchange.app import create_app
 from exchange.config import ExchangeSettings
 from exchange.db import MIGRATIONS
@@ -254,20 +253,12 @@ async def start_exchange(
     exchange_settings: ExchangeSettings, registry: TestRegistry
 ) -> AsyncIterator[Callable[..., Awaitable[Exchange]]]:
     """Starts a new exchange app instance on the test's database and broker; stops whatever still runs."""
-    started: list[ServedApp] = []
-
-    async def start(**overrides: Any) -> Exchange:
-        settings = exchange_settings.model_copy(update=overrides)
-        served = ServedApp(create_app(settings))
-        await served.start()
-        started.append(served)
-        return Exchange(served=served, settings=settings, headers=registry.headers("nanao-cci"))
-
-    yield start
-    for served in reversed(started):
-        # Bounded, so that a stuck shutdown fails its test instead of hanging the run.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(served.stop(), timeout=10)
+    async with app_starter(
+        create_app,
+        exchange_settings,
+        lambda served, settings: Exchange(served=served, settings=settings, headers=registry.headers("nanao-cci")),
+    ) as start:
+        yield start
 
 
 @pytest.fixture

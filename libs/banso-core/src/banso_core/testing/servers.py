@@ -15,10 +15,12 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from pydantic import BaseModel
 
 from banso_core.messaging import nats_server_binary
 
@@ -181,6 +183,34 @@ async def _serve(server: uvicorn.Server, listening: socket.socket) -> None:
         raise RuntimeError(f"uvicorn exited with status {exit_.code}") from None
     finally:
         listening.close()
+
+
+Settings = TypeVar("Settings", bound=BaseModel)
+Started = TypeVar("Started")
+
+
+@contextlib.asynccontextmanager
+async def app_starter(
+    create_app: Callable[[Settings], FastAPI], settings: Settings, started: Callable[[ServedApp, Settings], Started]
+) -> AsyncIterator[Callable[..., Awaitable[Started]]]:
+    """`start(**overrides)` serves a new instance of the app with `settings` changed by keyword, as `started` wraps
+    it; every instance still running is stopped when the block ends, each within 10 s, so that a stuck shutdown
+    fails its test instead of hanging the run."""
+    running: list[ServedApp] = []
+
+    async def start(**overrides: Any) -> Started:
+        changed = settings.model_copy(update=overrides)
+        served = ServedApp(create_app(changed))
+        await served.start()
+        running.append(served)
+        return started(served, changed)
+
+    try:
+        yield start
+    finally:
+        for served in reversed(running):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(served.stop(), timeout=10)
 
 
 @contextlib.asynccontextmanager
